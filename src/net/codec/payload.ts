@@ -1,0 +1,61 @@
+import { CodecError } from './errors.ts';
+
+/**
+ * What a script can send: a string (UTF-8), bytes, or any other JSON-serialisable value (sent as JSON).
+ * Typed arrays other than Uint8Array and DataView are sent as their underlying bytes.
+ */
+export type Message = string | Uint8Array | ArrayBuffer | ArrayBufferView | JsonValue;
+export type JsonValue = null | boolean | number | JsonValue[] | { [key: string]: JsonValue | undefined };
+
+/** How a received frame is handed to the script. */
+export type PayloadFormat = 'json' | 'text' | 'bytes';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Converts a message into the payload bytes. Strings and JSON are encoded as UTF-8, so a frame's length
+ * is the byte length ("Zoë" is 4 bytes, "🚀" is 4), never the string length. Byte inputs are not copied.
+ * Throws TypeError for values JSON cannot represent (undefined, functions, symbols, BigInt, cycles).
+ */
+export function encodePayload(message: unknown): Uint8Array {
+  if (typeof message === 'string') return encoder.encode(message);
+  if (message instanceof Uint8Array) return message;
+  if (message instanceof ArrayBuffer) return new Uint8Array(message);
+  if (ArrayBuffer.isView(message)) return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+
+  const json = JSON.stringify(message);
+  if (json === undefined) {
+    throw new TypeError(`cannot send ${typeof message}: expected a string, bytes or a JSON-serialisable value`);
+  }
+  return encoder.encode(json);
+}
+
+/**
+ * Converts a received frame into the requested format. `bytes` returns the frame itself; `text` and
+ * `json` require valid UTF-8, and `json` valid JSON. A frame that fails either is a CodecError with
+ * code 'protocol'.
+ */
+export function decodePayload(frame: Uint8Array, format: PayloadFormat): unknown {
+  if (format === 'bytes') return frame;
+  const text = decodeText(frame);
+  if (format === 'text') return text;
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new CodecError('protocol', `frame of ${frame.length} bytes is not valid JSON: ${preview(text)}`, { cause });
+  }
+}
+
+/** Decodes UTF-8 strictly: invalid sequences are a protocol error, not replacement characters. */
+export function decodeText(frame: Uint8Array): string {
+  try {
+    return decoder.decode(frame);
+  } catch (cause) {
+    throw new CodecError('protocol', `frame of ${frame.length} bytes is not valid UTF-8`, { cause });
+  }
+}
+
+function preview(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
+}
