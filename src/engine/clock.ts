@@ -1,0 +1,94 @@
+/**
+ * Time as the executors see it, in milliseconds from an arbitrary origin. The real clock uses the
+ * monotonic `performance.now()`; tests drive a `ManualClock` and advance it step by step.
+ */
+export interface Clock {
+  now(): number;
+  /** Resolves at or after `atMs`; `signal` ends the wait early (resolving, not rejecting). */
+  sleepUntil(atMs: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleepUntil(atMs, signal) {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const wait = (): void => {
+        const left = atMs - performance.now();
+        if (left <= 0) {
+          signal?.removeEventListener('abort', onAbort);
+          return resolve();
+        }
+        // Node timers have millisecond resolution and may wake a fraction early relative to
+        // performance.now(); re-check and wait the remainder instead of trusting one timer.
+        timer = left < 1 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, Math.floor(left));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      wait();
+    });
+  },
+};
+
+interface PendingSleep {
+  atMs: number;
+  resolve: () => void;
+}
+
+/** A clock that moves only when a test calls `advanceTo` or `advanceBy`. */
+export class ManualClock implements Clock {
+  private current = 0;
+  private pending: PendingSleep[] = [];
+
+  now(): number {
+    return this.current;
+  }
+
+  sleepUntil(atMs: number, signal?: AbortSignal): Promise<void> {
+    if (atMs <= this.current || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        this.pending = this.pending.filter((p) => p !== entry);
+        resolve();
+      };
+      const entry: PendingSleep = {
+        atMs,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      this.pending.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Moves time forward to `atMs`, waking sleepers in time order and letting their work settle. */
+  async advanceTo(atMs: number): Promise<void> {
+    await settle();
+    for (;;) {
+      this.pending.sort((a, b) => a.atMs - b.atMs);
+      const next = this.pending[0];
+      if (!next || next.atMs > atMs) break;
+      this.pending.shift();
+      this.current = Math.max(this.current, next.atMs);
+      next.resolve();
+      await settle();
+    }
+    this.current = Math.max(this.current, atMs);
+    await settle();
+  }
+
+  advanceBy(ms: number): Promise<void> {
+    return this.advanceTo(this.current + ms);
+  }
+}
+
+/** Lets pending promise chains and immediates run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r));
+}

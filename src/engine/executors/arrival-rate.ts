@@ -1,0 +1,136 @@
+import type { ScenarioConfig, Stage } from '../options.ts';
+import type { VU } from '../vu.ts';
+import { InFlight } from './iterations.ts';
+import { stageOffsets, trackStages } from './stages.ts';
+import type { ExecutorEnv } from './types.ts';
+
+type ArrivalConfig = Extract<ScenarioConfig, { executor: 'constant-arrival-rate' | 'ramping-arrival-rate' }>;
+
+/**
+ * The fixed timeline of an arrival-rate scenario: `at(i)` is the start offset of iteration i in
+ * milliseconds. Offsets are computed from i, never accumulated, so the schedule cannot drift.
+ */
+export interface ArrivalTimeline {
+  /** Offset of iteration i, or Infinity when the scenario has no iteration i. */
+  at(i: number): number;
+  readonly durationMs: number;
+}
+
+export function constantTimeline(rate: number, timeUnitMs: number, durationMs: number): ArrivalTimeline {
+  const interval = timeUnitMs / rate;
+  return {
+    durationMs,
+    at: (i) => {
+      const t = i * interval;
+      return t < durationMs ? t : Infinity;
+    },
+  };
+}
+
+/**
+ * Ramping arrival rate: within a stage the rate moves linearly from r0 to r1 (iterations per
+ * timeUnit), so the count started by time τ into the stage is n(τ) = ρ0·τ + (ρ1 − ρ0)·τ²/(2D).
+ * Iteration i starts where the cumulative count reaches i.
+ */
+export function rampingTimeline(startRate: number, timeUnitMs: number, stages: readonly Stage[]): ArrivalTimeline {
+  const offsets = stageOffsets(stages);
+  const counts: number[] = [0]; // cumulative iterations at each stage start
+  const rates: [number, number][] = [];
+  let from = startRate;
+  for (const s of stages) {
+    const r0 = from / timeUnitMs;
+    const r1 = s.target / timeUnitMs;
+    rates.push([r0, r1]);
+    counts.push(counts[counts.length - 1]! + (s.durationMs * (r0 + r1)) / 2);
+    from = s.target;
+  }
+  const durationMs = offsets[offsets.length - 1]!;
+  let hint = 0;
+  return {
+    durationMs,
+    at: (i) => {
+      if (i < counts[hint]!) hint = 0;
+      while (hint < stages.length && i >= counts[hint + 1]!) hint++;
+      if (hint >= stages.length) return Infinity;
+      const n = i - counts[hint]!;
+      const [r0, r1] = rates[hint]!;
+      const d = stages[hint]!.durationMs;
+      const a = (r1 - r0) / (2 * d);
+      // The root of a·τ² + r0·τ − n = 0 in the form that stays exact when a is near zero.
+      const tau = n === 0 ? 0 : a === 0 ? n / r0 : (2 * n) / (r0 + Math.sqrt(r0 * r0 + 4 * a * n));
+      const t = offsets[hint]! + tau;
+      return t < durationMs ? t : Infinity;
+    },
+  };
+}
+
+export function timelineFor(config: ArrivalConfig): ArrivalTimeline {
+  return config.executor === 'constant-arrival-rate'
+    ? constantTimeline(config.rate, config.timeUnitMs, config.durationMs)
+    : rampingTimeline(config.startRate, config.timeUnitMs, config.stages);
+}
+
+/**
+ * constant-arrival-rate and ramping-arrival-rate: iterations start on the timeline whether or not
+ * earlier ones finished. A due iteration takes a free VU, or one more up to maxVUs; with none left it
+ * is dropped and counted in dropped_iterations.
+ */
+export async function runArrivalRate(
+  config: ArrivalConfig,
+  env: ExecutorEnv,
+  onStageEnd: (index: number) => void = () => {},
+): Promise<void> {
+  const { clock, scenario, pool } = env;
+  const timeline = timelineFor(config);
+  const start = clock.now();
+  scenario.startedAtMs = start;
+  const endMs = start + timeline.durationMs;
+  const inFlight = new InFlight(env);
+
+  const owned: VU[] = pool.take(config.preAllocatedVUs);
+  const idle: VU[] = [...owned].reverse();
+  const done = (vu: VU): void => {
+    idle.push(vu);
+  };
+  const stages =
+    config.executor === 'ramping-arrival-rate'
+      ? trackStages(clock, scenario, config.stages, start, env.stop, onStageEnd)
+      : Promise.resolve();
+
+  let i = 0;
+  for (;;) {
+    const offset = timeline.at(i);
+    if (offset === Infinity || env.stop.aborted) break;
+    const due = start + offset;
+    if (clock.now() < due) {
+      await clock.sleepUntil(due, env.stop);
+      if (env.stop.aborted) break;
+    }
+
+    // Start every iteration that is due by now, then yield so finished iterations can return their VUs.
+    const now = clock.now();
+    for (;;) {
+      const at = timeline.at(i);
+      if (at === Infinity || start + at > now) break;
+      let vu = idle.pop();
+      if (!vu && owned.length < config.maxVUs) {
+        vu = pool.takeOne();
+        if (vu) owned.push(vu);
+      }
+      if (vu) {
+        scenario.startLateness.add(now - (start + at));
+        inFlight.start(vu, scenario, done);
+      } else {
+        scenario.droppedIterations++;
+        env.onDropped();
+      }
+      i++;
+    }
+    await new Promise<void>((r) => setImmediate(r));
+  }
+
+  if (!env.stop.aborted) await clock.sleepUntil(endMs, env.stop);
+  await stages;
+  await inFlight.drain(Math.min(clock.now(), endMs) + config.gracefulStopMs);
+  for (const vu of owned) pool.release(vu);
+}

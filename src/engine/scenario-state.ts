@@ -1,0 +1,42 @@
+import { TrendAggregate } from '../metrics/aggregate.ts';
+import type { Tags } from '../metrics/types.ts';
+import type { ScenarioConfig } from './options.ts';
+import { scenarioDurationMs } from './plan.ts';
+
+/** The live state of one running scenario, shared by its VUs and read by `frameload/execution`. */
+export class ScenarioState {
+  /** Clock time at which the executor started, in milliseconds; set when it starts. */
+  startedAtMs = 0;
+  /** Index of the active ramping stage; undefined for executors without stages. */
+  stage: number | undefined;
+  /** Iterations started so far across all VUs of this scenario. */
+  iterationsStarted = 0;
+  iterationsCompleted = 0;
+  iterationsInterrupted = 0;
+  droppedIterations = 0;
+  activeVUs = 0;
+  /** How late arrival-rate iterations started against their timeline, in milliseconds. */
+  readonly startLateness = new TrendAggregate();
+  readonly durationMs: number;
+  /** Base sample tags: the run's tags, the scenario's tags and `scenario`. */
+  readonly baseTags: Tags;
+
+  constructor(
+    readonly config: ScenarioConfig,
+    runTags: Tags,
+  ) {
+    this.durationMs = scenarioDurationMs(config);
+    this.stage = 'stages' in config ? 0 : undefined;
+    this.baseTags = Object.freeze({ ...runTags, ...config.tags, scenario: config.name });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Share of the scenario's duration that has passed, 0 to 1. */
+  progress(nowMs: number): number {
+    if (this.startedAtMs === 0 || this.durationMs <= 0) return 0;
+    return Math.min(1, Math.max(0, (nowMs - this.startedAtMs) / this.durationMs));
+  }
+}

@@ -1,0 +1,117 @@
+import type { Metric, MetricRegistry } from '../metrics/registry.ts';
+import type { Tags } from '../metrics/types.ts';
+import type { ScenarioState } from './scenario-state.ts';
+import { mergeTags, type Closable, type VuScope } from './vu-scope.ts';
+
+/** Raised inside a VU's pending `sleep` when its iteration is interrupted or the run ends. */
+export class IterationInterrupted extends Error {
+  readonly code = 'iteration_interrupted';
+}
+
+interface PendingSleep {
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+  /** Where the script called sleep, captured only while the un-awaited-sleep warning is still due. */
+  site: Error | undefined;
+}
+
+/**
+ * One virtual user: its own instance of the script's module scope, its place in a scenario, its tags
+ * and the resources (connections) it owns. Script modules see it through the `VuScope` interface.
+ */
+export class VU implements VuScope {
+  exports: Record<string, unknown> = {};
+  scenario: ScenarioState | undefined;
+  iterationInInstance = -1;
+  iterationInScenario = -1;
+  /** The scenario-wide number of the running iteration (k6's scenario.iterationInTest). */
+  scenarioIteration = -1;
+  /** The k6 group path, `::outer::inner`, or '' outside any group. */
+  groupPath = '';
+  busy = false;
+  interrupted = false;
+  /** Set by ramping-vus when this VU must stop after its current iteration. */
+  rampingDown = false;
+  readonly pendingSleeps = new Set<PendingSleep>();
+  private readonly owned = new Set<Closable>();
+  private tagCache: Tags | undefined;
+  private cachedFor: { scenario: ScenarioState | undefined; group: string; stage: number | undefined } = {
+    scenario: undefined,
+    group: '',
+    stage: undefined,
+  };
+  private merged = new Map<string, Tags>();
+  private userTags: Record<string, string> = {};
+
+  constructor(
+    readonly idInTest: number,
+    readonly metrics: MetricRegistry,
+    readonly env: Record<string, string>,
+    readonly options: Readonly<Record<string, unknown>>,
+    private readonly runTags: Tags,
+    private readonly insecurePeers: Set<string>,
+  ) {}
+
+  /** Sample tags for now: run and scenario tags, `scenario`, `group`, `stage` and tags set by the script. */
+  get tags(): Tags {
+    const s = this.scenario;
+    const stage = s?.stage;
+    const c = this.cachedFor;
+    if (this.tagCache === undefined || c.scenario !== s || c.group !== this.groupPath || c.stage !== stage) {
+      const tags: Record<string, string> = { ...(s ? s.baseTags : this.runTags), ...this.userTags };
+      if (this.groupPath !== '') tags.group = this.groupPath;
+      if (stage !== undefined) tags.stage = String(stage);
+      this.tagCache = Object.freeze(tags);
+      this.cachedFor = { scenario: s, group: this.groupPath, stage };
+      this.merged = new Map();
+    }
+    return this.tagCache;
+  }
+
+  /** Sets a VU-level tag (k6's `vu.tags[name] = value`); every later sample carries it. */
+  setTag(name: string, value: string): void {
+    this.userTags = { ...this.userTags, [name]: value };
+    this.tagCache = undefined;
+  }
+
+  emit(metric: Metric, value: number, extra?: Tags): void {
+    if (this.interrupted) return;
+    const base = this.tags;
+    metric.add(value, extra ? mergeTags(base, extra, this.merged) : base);
+  }
+
+  own(resource: Closable): () => void {
+    this.owned.add(resource);
+    return () => this.owned.delete(resource);
+  }
+
+  noteInsecureTls(peer: string): void {
+    this.insecurePeers.add(peer);
+  }
+
+  /** Interrupts the running iteration: pending sleeps reject and later samples are dropped. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.rejectSleeps();
+  }
+
+  rejectSleeps(): void {
+    for (const s of this.pendingSleeps) {
+      clearTimeout(s.timer);
+      s.reject(new IterationInterrupted(`VU ${this.idInTest}: iteration interrupted`));
+    }
+    this.pendingSleeps.clear();
+  }
+
+  /** Closes everything the VU owns; used when the VU is done and at the end of the run. */
+  closeOwned(): void {
+    for (const r of [...this.owned]) {
+      try {
+        r.close();
+      } catch {
+        // A resource that fails to close is already unusable; closing the others matters more.
+      }
+    }
+    this.owned.clear();
+  }
+}
