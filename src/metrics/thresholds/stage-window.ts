@@ -29,15 +29,16 @@ export class StageClock {
 
   /**
    * Returns the span, creating it when the engine did not report the stage's start.
-   * NOTE: such a stage is taken to start where the scenario's previous stage ended, or at
-   * `elapsedMs` when none did. Counter rates over it are only as exact as that guess.
+   * NOTE: such a stage is taken to start where the scenario's previous stage ended, stage 0 at the start
+   * of the test, and any other at `elapsedMs`. Counter rates over it are only as exact as that guess.
    */
   get(scenario: string, stage: string, elapsedMs: number): StageSpan {
     const key = `${scenario}\u0000${stage}`;
     let span = this.spans.get(key);
     if (!span) {
       const previous = this.spans.get(`${scenario}\u0000${Number(stage) - 1}`);
-      span = { scenario, stage, startMs: previous?.endMs ?? elapsedMs, endMs: undefined };
+      const startMs = previous?.endMs ?? (stage === '0' ? 0 : elapsedMs);
+      span = { scenario, stage, startMs, endMs: undefined };
       this.spans.set(key, span);
     }
     return span;

@@ -51,20 +51,23 @@ export class Thresholds {
   private readonly clock = new StageClock();
   private readonly stageJudges: StageJudge[] = [];
 
+  /** Checks the syntax of `option`; `registry` may instead be given to `start()`. */
   constructor(
     option: unknown,
-    private readonly registry: MetricRegistry,
+    private registry?: MetricRegistry,
   ) {
     this.definitions = parseThresholdsOption(option);
   }
 
   /** Resolves every threshold's metric; throws ThresholdConfigError for an unknown metric or a wrong aggregation. */
-  start(): void {
+  start(registry: MetricRegistry | undefined = this.registry): void {
+    if (!registry) throw new TypeError('Thresholds.start() needs the run\'s MetricRegistry, in the constructor or here');
+    this.registry = registry;
     const bound: Bound[] = [];
     this.stageJudges.length = 0;
     for (const definition of this.definitions) {
       const { key, expression } = definition;
-      const metric = this.registry.get(key.metric);
+      const metric = registry.get(key.metric);
       if (!metric) {
         throw new ThresholdConfigError(key.source, expression.source, `no metric named "${key.metric}" is defined; check the name, or define it in the init code`);
       }
