@@ -1,9 +1,9 @@
-// Script-facing typings of the `frameload` module and of the globals every script sees. The option
+// Script-facing typings of the `frameload` module and of the globals available to every script. The option
 // schema (`Options` and its parts) is declared in options.d.ts and merges into this module.
 
 /**
- * Environment variables of the run: `-e KEY=VALUE` flags, then the scenario's `env`, on top of the
- * process environment. Values are strings; an unset key reads as `undefined`.
+ * Environment variables of the run: those set with `-e KEY=VALUE`, plus the scenario's `env` while
+ * its iterations run. Values are strings; an unset key reads as `undefined`.
  * @example const host = __ENV.HOST ?? '127.0.0.1';
  */
 declare const __ENV: Record<string, string | undefined>;
@@ -224,8 +224,8 @@ declare module 'frameload' {
   }
 
   /**
-   * What `handleSummary` returns: text for stdout under the key `stdout`, and file path to the text
-   * to write there. Replaces the default summary on stdout.
+   * The return value of `handleSummary`: text for stdout under the key `stdout`, and file path to
+   * the text written there. It replaces the default summary on stdout.
    * @example { stdout: textSummary, 'results/summary.json': JSON.stringify(data) }
    */
   export interface SummaryResult {

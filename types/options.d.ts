@@ -268,7 +268,7 @@ declare module 'frameload' {
     /**
      * frameload extension: judge the expression over a window instead of all samples since the start.
      * - `'stage'`: the samples of one ramping stage (ramping-vus or ramping-arrival-rate) at a time,
-     *   so a breakpoint test sees the step where latency broke rather than an average diluted by
+     *   so a breakpoint test finds the step where latency broke rather than an average diluted by
      *   the earlier, lighter steps.
      * - a duration such as `'30s'`: the samples of the last 30 seconds, re-evaluated as the run goes.
      *
@@ -369,13 +369,13 @@ declare module 'frameload' {
      */
     tags?: Record<string, string>;
     /**
-     * Longest time `setup()` may run.
+     * Maximum time `setup()` may run.
      * @default '60s'
      * @example setupTimeout: '5m'
      */
     setupTimeout?: Duration;
     /**
-     * Longest time `teardown()` may run.
+     * Maximum time `teardown()` may run.
      * @default '60s'
      * @example teardownTimeout: '2m'
      */
