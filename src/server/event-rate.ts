@@ -30,7 +30,8 @@ export class EventRate {
     clearInterval(this.timer);
   }
 
-  private sample(): void {
+  /** Records the counter now; the timer calls it every second. */
+  sample(): void {
     this.times.push(this.now());
     this.counts.push(this.readCount());
     if (this.times.length > this.windowSeconds + 1) {

@@ -28,6 +28,7 @@ export class TestAgent {
   private nextConfirmId = 1;
 
   private constructor(readonly socket: Socket) {
+    socket.setNoDelay(true); // back-to-back batches must not wait for an ACK (Nagle's algorithm)
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {}); // a reset shows up as 'close', which the tests assert on
     this.closed = once(socket, 'close').then(() => {
