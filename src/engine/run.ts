@@ -1,25 +1,26 @@
 import { MetricRegistry } from '../metrics/registry.ts';
 import type { ScriptFactory } from '../script/bundle.ts';
 import { instantiate, type ScriptModules } from '../script/instance.ts';
-import { takeSleepCallSite } from '../script/modules/core.ts';
 import { defineBuiltins, type BuiltinMetrics } from './builtins.ts';
 import { realClock, type Clock } from './clock.ts';
 import { ConfigError, ExitCode, ScriptError, TestAbortError } from './errors.ts';
+import { IterationRunner } from './iteration.ts';
 import { runExecutor } from './executors/index.ts';
 import { resolveOptions, type CliOverrides, type ResolvedOptions } from './options.ts';
 import { buildPlan, type ExecutionPlan } from './plan.ts';
 import { VuPool } from './pool.ts';
 import type { CheckRecorder, InstanceStats, Logger, Runtime } from './runtime.ts';
 import { ScenarioState } from './scenario-state.ts';
-import { IterationInterrupted, VU } from './vu.ts';
+import { VU } from './vu.ts';
 import { withTimeout } from './timeout.ts';
 
 /** Threshold evaluation as the run drives it; the thresholds module implements it. */
 export interface ThresholdsPort {
   /** Resolves metric names once init code has defined the custom metrics; throws ConfigError-like errors. */
-  start(registry: MetricRegistry): void;
+  start(): void;
   /** Evaluates during the run; returns true when an abortOnFail threshold requests the run to stop. */
   evaluate(elapsedMs: number): boolean;
+  onStageStart(scenario: string, stage: number, elapsedMs: number): void;
   onStageEnd(scenario: string, stage: number, elapsedMs: number): void;
   /** Final evaluation; returns whether every threshold passed. */
   finish(elapsedMs: number): boolean;
@@ -35,7 +36,7 @@ export interface RunInput {
   clock?: Clock;
   log: Logger;
   checks: CheckRecorder;
-  createThresholds(options: ResolvedOptions): ThresholdsPort;
+  createThresholds(options: ResolvedOptions, registry: MetricRegistry): ThresholdsPort;
   /** Registers `frameload/net` and other modules that live outside the engine. */
   registerModules?(modules: ScriptModules): void;
   createModules(runtime: Runtime): ScriptModules;
@@ -102,7 +103,7 @@ export class Run {
     const runtime = this.makeRuntime(registry, builtins, clock, stats, options, scriptOptions);
     Object.assign(bootstrap, { options, scriptOptions });
     (probe as { options: Readonly<Record<string, unknown>> }).options = options.global;
-    const thresholds = input.createThresholds(options);
+    const thresholds = input.createThresholds(options, registry);
     for (const [metric, tagNames] of Object.entries(options.breakdowns)) {
       const m = registry.get(metric);
       // A breakdown may name a metric that init code defines later; it is applied after VU init too.
@@ -121,7 +122,7 @@ export class Run {
     }
     for (const [metric, tagNames] of Object.entries(options.breakdowns)) registry.get(metric)?.breakdown(tagNames, true);
     builtins.vusMax.add(plan.totalVUs, runTags);
-    thresholds.start(registry);
+    thresholds.start();
 
     // setup() runs once; each VU gets its own copy of the JSON-serialisable result, as in k6.
     let setupData: unknown;
@@ -137,53 +138,16 @@ export class Run {
     const scenarios = options.scenarios.map((c) => new ScenarioState(c, runTags));
     runtime.testStartMs = clock.now();
     const elapsed = (): number => clock.now() - runtime.testStartMs;
-    const vuData = new Map<VU, unknown>();
-    const dataFor = (vu: VU): unknown => {
-      if (setupJson === undefined) return undefined;
-      let d = vuData.get(vu);
-      if (d === undefined) {
-        d = JSON.parse(setupJson);
-        vuData.set(vu, d);
-      }
-      return d;
-    };
-
-    const runIteration = async (vu: VU, scenario: ScenarioState): Promise<void> => {
-      if (vu.scenario !== scenario) {
-        vu.scenario = scenario;
-        Object.assign(vu.env, scenario.config.env);
-        vu.iterationInScenario = -1;
-      }
-      vu.interrupted = false;
-      vu.iterationInInstance++;
-      vu.iterationInScenario++;
-      vu.scenarioIteration = scenario.iterationsStarted++;
-      stats.vusActive++;
-      const fn = vu.exports[scenario.config.exec] as (data: unknown) => unknown;
-      const started = clock.now();
-      try {
-        const r = fn(dataFor(vu));
-        if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') await r;
-      } catch (err) {
-        if (err instanceof TestAbortError) this.requestAbort(err.reason);
-        else if (!(err instanceof IterationInterrupted) && !vu.interrupted) this.reportIterationError(vu, err);
-      } finally {
-        stats.vusActive--;
-      }
-      if (vu.interrupted) {
-        stats.iterationsInterrupted++;
-        return;
-      }
-      if (vu.pendingSleeps.size > 0) {
-        runtime.warnUnawaitedSleep(takeSleepCallSite(vu));
-        vu.rejectSleeps();
-      }
-      vu.groupPath = '';
-      scenario.iterationsCompleted++;
-      stats.iterationsCompleted++;
-      vu.emit(builtins.iterations, 1);
-      vu.emit(builtins.iterationDuration, clock.now() - started);
-    };
+    const iterations = new IterationRunner(
+      runtime,
+      builtins,
+      clock,
+      stats,
+      (vu) => (setupJson === undefined ? undefined : JSON.parse(setupJson)),
+      (reason) => this.requestAbort(reason),
+      (vu, err) => this.reportIterationError(vu, err),
+    );
+    const runIteration = (vu: VU, scenario: ScenarioState): Promise<void> | undefined => iterations.run(vu, scenario);
 
     const ticker = this.startTicker(clock, () => {
       builtins.vus.add(stats.vusActive, runTags);
@@ -210,7 +174,10 @@ export class Run {
             stop: this.stopController.signal,
             hardStop: this.hardStopController.signal,
           },
-          (stage) => thresholds.onStageEnd(config.name, stage, elapsed()),
+          {
+            start: (stage) => thresholds.onStageStart(config.name, stage, elapsed()),
+            end: (stage) => thresholds.onStageEnd(config.name, stage, elapsed()),
+          },
         );
       }),
     );

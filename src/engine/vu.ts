@@ -21,6 +21,9 @@ interface PendingSleep {
  */
 export class VU implements VuScope {
   exports: Record<string, unknown> = {};
+  /** The current scenario's exec function and this VU's copy of the setup data, set on entering it. */
+  execFn: unknown;
+  setupData: unknown;
   scenario: ScenarioState | undefined;
   iterationInInstance = -1;
   iterationInScenario = -1;
@@ -61,7 +64,7 @@ export class VU implements VuScope {
       const tags: Record<string, string> = { ...(s ? s.baseTags : this.runTags), ...this.userTags };
       if (this.groupPath !== '') tags.group = this.groupPath;
       if (stage !== undefined) tags.stage = String(stage);
-      this.tagCache = Object.freeze(tags);
+      this.tagCache = internTags(tags);
       this.cachedFor = { scenario: s, group: this.groupPath, stage };
       this.merged = new Map();
     }
@@ -114,4 +117,19 @@ export class VU implements VuScope {
     }
     this.owned.clear();
   }
+}
+
+// VUs in the same scenario, stage and group share one frozen tags object, so a metric's identity
+// cache resolves their samples with one comparison. The table holds one entry per distinct tag set.
+const interned = new Map<string, Tags>();
+
+function internTags(tags: Record<string, string>): Tags {
+  let key = '';
+  for (const k of Object.keys(tags).sort()) key += `${k}\u0001${tags[k]}\u0000`;
+  let shared = interned.get(key);
+  if (!shared) {
+    shared = Object.freeze(tags);
+    interned.set(key, shared);
+  }
+  return shared;
 }

@@ -67,6 +67,9 @@ export class Metric {
   readonly submetrics = new Map<string, Submetric>();
   readonly breakdowns: Breakdown[] = [];
   private byIdentity = new WeakMap<object, Aggregate[]>();
+  // Most samples in a row carry the same shared tags object; this skips the WeakMap for them.
+  private lastTags: Tags | undefined;
+  private lastSinks: Aggregate[] = [];
   private readonly byKey = new Map<string, Aggregate[]>();
 
   constructor(
@@ -108,8 +111,9 @@ export class Metric {
   }
 
   private sinksFor(tags: Tags): Aggregate[] {
+    if (tags === this.lastTags) return this.lastSinks;
     let sinks = this.byIdentity.get(tags);
-    if (sinks) return sinks;
+    if (sinks) return this.remember(tags, sinks);
     const key = tagKey(tags);
     sinks = this.byKey.get(key);
     if (!sinks) {
@@ -122,6 +126,12 @@ export class Metric {
       this.byKey.set(key, sinks);
     }
     this.byIdentity.set(tags, sinks);
+    return this.remember(tags, sinks);
+  }
+
+  private remember(tags: Tags, sinks: Aggregate[]): Aggregate[] {
+    this.lastTags = tags;
+    this.lastSinks = sinks;
     return sinks;
   }
 
@@ -129,6 +139,7 @@ export class Metric {
     // Declarations happen before and between scenarios, rarely during sampling, so rebuilding is fine.
     this.byKey.clear();
     this.byIdentity = new WeakMap();
+    this.lastTags = undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ScenarioConfig, Stage } from '../options.ts';
 import type { VU } from '../vu.ts';
 import { InFlight } from './iterations.ts';
-import { stageOffsets, trackStages } from './stages.ts';
+import { noStageHooks, stageOffsets, trackStages, type StageHooks } from './stages.ts';
 import type { ExecutorEnv } from './types.ts';
 
 type ArrivalConfig = Extract<ScenarioConfig, { executor: 'constant-arrival-rate' | 'ramping-arrival-rate' }>;
@@ -78,23 +78,22 @@ export function timelineFor(config: ArrivalConfig): ArrivalTimeline {
 export async function runArrivalRate(
   config: ArrivalConfig,
   env: ExecutorEnv,
-  onStageEnd: (index: number) => void = () => {},
+  stageHooks: StageHooks = noStageHooks,
 ): Promise<void> {
   const { clock, scenario, pool } = env;
   const timeline = timelineFor(config);
   const start = clock.now();
   scenario.startedAtMs = start;
   const endMs = start + timeline.durationMs;
-  const inFlight = new InFlight(env);
-
   const owned: VU[] = pool.take(config.preAllocatedVUs);
+  const inFlight = new InFlight(env, () => owned, false);
   const idle: VU[] = [...owned].reverse();
   const done = (vu: VU): void => {
     idle.push(vu);
   };
   const stages =
     config.executor === 'ramping-arrival-rate'
-      ? trackStages(clock, scenario, config.stages, start, env.stop, onStageEnd)
+      ? trackStages(clock, scenario, config.stages, start, env.stop, stageHooks)
       : Promise.resolve();
 
   let i = 0;
@@ -109,9 +108,7 @@ export async function runArrivalRate(
 
     // Start every iteration that is due by now, then yield so finished iterations can return their VUs.
     const now = clock.now();
-    for (;;) {
-      const at = timeline.at(i);
-      if (at === Infinity || start + at > now) break;
+    for (let at = offset; at !== Infinity && start + at <= now; at = timeline.at(i)) {
       let vu = idle.pop();
       if (!vu && owned.length < config.maxVUs) {
         vu = pool.takeOne();

@@ -2,60 +2,84 @@ import type { ScenarioState } from '../scenario-state.ts';
 import type { VU } from '../vu.ts';
 import type { ExecutorEnv } from './types.ts';
 
+// Iterations that finish without waiting on I/O complete synchronously or in microtasks, which never
+// let timers run. After this many completions in a row the next continuation waits for setImmediate.
+const COMPLETIONS_PER_TURN = 512;
+let completionsThisTurn = 0;
+let turnResetScheduled = false;
+
+function nextTurn(): void {
+  completionsThisTurn = 0;
+  turnResetScheduled = false;
+}
+
 /**
  * Tracks a scenario's running iterations so that the executor can wait for them within gracefulStop
  * and interrupt what is left.
  */
 export class InFlight {
-  private readonly running = new Map<VU, Promise<void>>();
+  private running = 0;
+  private onIdle: (() => void) | undefined;
 
-  constructor(private readonly env: ExecutorEnv) {}
+  constructor(
+    private readonly env: ExecutorEnv,
+    /** Every VU the executor may have started an iteration on. */
+    private readonly vus: () => Iterable<VU>,
+    /**
+     * Whether `done` starts the VU's next iteration, as in the looping executors; then completions
+     * are spread over event-loop turns. Arrival-rate only returns the VU to its idle list.
+     */
+    private readonly doneStartsNext = true,
+  ) {}
 
   get size(): number {
-    return this.running.size;
+    return this.running;
   }
 
   /** Starts an iteration on `vu`; `done` runs when it ends (after interruption, when it finally settles). */
   start(vu: VU, scenario: ScenarioState, done: (vu: VU) => void): void {
     vu.busy = true;
     scenario.activeVUs++;
-    const p = this.env.runIteration(vu, scenario).then(() => {
-      this.running.delete(vu);
+    this.running++;
+    const finish = (): void => {
       vu.busy = false;
       scenario.activeVUs--;
-      done(vu);
-    });
-    this.running.set(vu, p);
+      this.running--;
+      if (this.running === 0) this.onIdle?.();
+      if (!this.doneStartsNext || ++completionsThisTurn < COMPLETIONS_PER_TURN) {
+        done(vu);
+        return;
+      }
+      if (!turnResetScheduled) {
+        turnResetScheduled = true;
+        setImmediate(nextTurn);
+      }
+      setImmediate(() => done(vu));
+    };
+    const pending = this.env.runIteration(vu, scenario);
+    if (pending === undefined) finish();
+    else void pending.then(finish);
   }
 
   /** Waits until every running iteration ends or `deadlineMs` passes; then interrupts the rest. */
   async drain(deadlineMs: number): Promise<void> {
-    if (this.running.size === 0) return;
+    if (this.running === 0) return;
     const timeout = new AbortController();
-    const hard = this.env.hardStop;
     const onHard = (): void => timeout.abort();
-    hard.addEventListener('abort', onHard, { once: true });
-    const all = Promise.all(this.running.values()).then(() => timeout.abort());
+    this.env.hardStop.addEventListener('abort', onHard, { once: true });
+    this.onIdle = () => timeout.abort();
     await this.env.clock.sleepUntil(deadlineMs, timeout.signal);
-    hard.removeEventListener('abort', onHard);
-    void all;
+    this.onIdle = undefined;
+    this.env.hardStop.removeEventListener('abort', onHard);
     this.interruptAll();
   }
 
   interruptAll(): void {
-    for (const vu of this.running.keys()) {
-      if (!vu.interrupted) {
+    for (const vu of this.vus()) {
+      if (vu.busy && !vu.interrupted) {
         vu.interrupt();
         this.env.scenario.iterationsInterrupted++;
       }
     }
   }
-}
-
-/** Resolves when `signal` aborts; never rejects. */
-export function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }

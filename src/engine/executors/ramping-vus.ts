@@ -1,7 +1,7 @@
 import type { ScenarioConfig } from '../options.ts';
 import type { VU } from '../vu.ts';
 import { InFlight } from './iterations.ts';
-import { stageOffsets, trackStages } from './stages.ts';
+import { noStageHooks, stageOffsets, trackStages, type StageHooks } from './stages.ts';
 import type { ExecutorEnv } from './types.ts';
 
 type RampingVusConfig = Extract<ScenarioConfig, { executor: 'ramping-vus' }>;
@@ -38,14 +38,13 @@ export function vuChanges(startVUs: number, stages: RampingVusConfig['stages']):
 export async function runRampingVus(
   config: RampingVusConfig,
   env: ExecutorEnv,
-  onStageEnd: (index: number) => void = () => {},
+  stageHooks: StageHooks = noStageHooks,
 ): Promise<void> {
   const { clock, scenario, pool } = env;
   const start = clock.now();
   scenario.startedAtMs = start;
   const totalMs = stageOffsets(config.stages).at(-1)!;
   const endMs = start + totalMs;
-  const inFlight = new InFlight(env);
   const stop = new AbortController();
   const onStop = (): void => stop.abort();
   env.stop.addEventListener('abort', onStop, { once: true });
@@ -53,6 +52,7 @@ export async function runRampingVus(
   const rampDownTimers = new AbortController();
   const active: VU[] = [];
   const held: VU[] = [];
+  const inFlight = new InFlight(env, () => [...active, ...held]);
   const loop = (vu: VU): void => {
     if (vu.rampingDown || stop.signal.aborted || clock.now() >= endMs) return;
     inFlight.start(vu, scenario, loop);
@@ -85,7 +85,7 @@ export async function runRampingVus(
     }
   };
 
-  const stages = trackStages(clock, scenario, config.stages, start, env.stop, onStageEnd);
+  const stages = trackStages(clock, scenario, config.stages, start, env.stop, stageHooks);
   for (const change of vuChanges(config.startVUs, config.stages)) {
     await clock.sleepUntil(start + change.atMs, stop.signal);
     if (stop.signal.aborted) break;

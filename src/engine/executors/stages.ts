@@ -9,23 +9,29 @@ export function stageOffsets(stages: readonly Stage[]): number[] {
   return offsets;
 }
 
-/**
- * Keeps `scenario.stage` on the active stage index until the last stage ends, calling `onStageEnd`
- * with each index as its stage completes (per-stage thresholds and step results hang on it).
- */
+/** Called as each ramping stage starts and ends; per-stage thresholds and step results hang on it. */
+export interface StageHooks {
+  start(index: number): void;
+  end(index: number): void;
+}
+
+export const noStageHooks: StageHooks = { start: () => {}, end: () => {} };
+
+/** Keeps `scenario.stage` on the active stage index until the last stage ends, calling the hooks. */
 export async function trackStages(
   clock: Clock,
   scenario: ScenarioState,
   stages: readonly Stage[],
   startMs: number,
   signal: AbortSignal,
-  onStageEnd: (index: number) => void,
+  hooks: StageHooks,
 ): Promise<void> {
   const offsets = stageOffsets(stages);
   for (let i = 0; i < stages.length; i++) {
     scenario.stage = i;
+    hooks.start(i);
     await clock.sleepUntil(startMs + offsets[i + 1]!, signal);
+    hooks.end(i);
     if (signal.aborted) return;
-    onStageEnd(i);
   }
 }

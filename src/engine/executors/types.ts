@@ -8,8 +8,11 @@ export interface ExecutorEnv {
   clock: Clock;
   scenario: ScenarioState;
   pool: VuPool;
-  /** Runs one iteration on the VU; resolves when it ends, never rejects. */
-  runIteration(vu: VU, scenario: ScenarioState): Promise<void>;
+  /**
+   * Runs one iteration on the VU. Returns undefined when it finished synchronously, else a promise
+   * that resolves when it ends; never rejects.
+   */
+  runIteration(vu: VU, scenario: ScenarioState): Promise<void> | undefined;
   /** Called when an arrival-rate iteration could not start because no VU was free. */
   onDropped(): void;
   /** Aborted to stop gracefully: no new iterations, running ones get the scenario's gracefulStop. */

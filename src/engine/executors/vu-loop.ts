@@ -15,7 +15,7 @@ export async function runVuLoop(config: LoopConfig, env: ExecutorEnv): Promise<v
   const start = clock.now();
   scenario.startedAtMs = start;
   const endMs = start + (config.executor === 'constant-vus' ? config.durationMs : config.maxDurationMs);
-  const inFlight = new InFlight(env);
+  const inFlight = new InFlight(env, () => vus);
 
   let stopped = false;
   let sharedLeft = config.executor === 'shared-iterations' ? config.iterations : 0;
