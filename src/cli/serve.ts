@@ -32,6 +32,9 @@ Faults (shares pick evenly: 0.25 means the 4th, 8th, 12th, ... agent or batch):
   --close-after N                end a connection after confirming its Nth batch, 0 = never (default 0)
   --notice-every N               send a notice frame before each approval and after every Nth batch
                                  of a connection, 0 = never (default 0)
+  --stall-every N                every Nth batch received (across all agents) holds every confirm
+                                 for --stall-ms, 0 = never (default 0)
+  --stall-ms MS                  length of one stall in milliseconds (default ${SERVER_DEFAULTS.stallMs})
 
   -h, --help                     print this help
 `;
@@ -52,6 +55,8 @@ const PARSE_OPTIONS = {
   'drop-confirm-share': { type: 'string' },
   'close-after': { type: 'string' },
   'notice-every': { type: 'string' },
+  'stall-every': { type: 'string' },
+  'stall-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +76,8 @@ const FLAG_OF: Record<string, string> = {
   dropConfirmShare: '--drop-confirm-share',
   closeAfter: '--close-after',
   noticeEvery: '--notice-every',
+  stallEvery: '--stall-every',
+  stallMs: '--stall-ms',
 };
 
 /** `frameload serve`: runs the reference server until SIGINT or SIGTERM; returns the exit code. */
@@ -156,6 +163,8 @@ function parseCommandLine(argv: string[]): ServerOptions | 'help' {
     dropConfirmShare: decimal('--drop-confirm-share', values['drop-confirm-share'], 'a share from 0 to 1'),
     closeAfter: integer('--close-after', values['close-after']),
     noticeEvery: integer('--notice-every', values['notice-every']),
+    stallEvery: integer('--stall-every', values['stall-every']),
+    stallMs: decimal('--stall-ms', values['stall-ms'], 'milliseconds'),
   };
   // Leave unset options out, so the server's defaults apply.
   for (const key of Object.keys(options) as (keyof ServerOptions)[]) if (options[key] === undefined) delete options[key];

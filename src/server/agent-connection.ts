@@ -132,6 +132,12 @@ export class AgentConnection {
     this.batchesOnConnection++;
     if (options.noticeEvery > 0 && this.batchesOnConnection % options.noticeEvery === 0) this.sendNotice();
 
+    // The stall starts before this batch enters the pipeline, so its own confirm is held too.
+    if (options.stallEvery > 0 && stats.batchesReceived % options.stallEvery === 0) {
+      stats.stalls++;
+      this.context.pipeline.stall(options.stallMs);
+    }
+
     const last = options.closeAfter > 0 && this.batchesOnConnection === options.closeAfter;
     if (last) this.state = 'closing';
     this.context.pipeline.submit({

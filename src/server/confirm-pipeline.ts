@@ -7,8 +7,9 @@ export interface PendingConfirm {
 
 /**
  * The path from a received batch to its confirm: first one worker that processes `capacity` events per
- * second in arrival order across all agents, then a fixed `latency`. Either stage is skipped when it is
- * 0, and with both at 0 a batch is confirmed in the same tick it arrived.
+ * second in arrival order across all agents, then a fixed `latency`, then a gate that holds every
+ * confirm while a stall lasts. Each stage is skipped while idle, so with capacity and latency at 0 and
+ * no stall a batch is confirmed in the same tick it arrived.
  *
  * The worker runs on virtual time: a batch finishes at max(arrival, previous finish) + events / capacity.
  * A late timer therefore delays one confirm but never shifts the schedule of the batches behind it, and
@@ -17,7 +18,9 @@ export interface PendingConfirm {
 export class ConfirmPipeline<T extends PendingConfirm> {
   private readonly worker: TimedQueue<T> | null;
   private readonly delay: TimedQueue<T> | null;
+  private readonly stalled: TimedQueue<T>;
   private workerFreeAt = 0;
+  private stallUntil = 0;
 
   constructor(
     private readonly capacity: number,
@@ -25,8 +28,17 @@ export class ConfirmPipeline<T extends PendingConfirm> {
     private readonly deliver: (item: T) => void,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.delay = latency > 0 ? new TimedQueue<T>(deliver, now) : null;
+    this.stalled = new TimedQueue<T>(deliver, now);
+    this.delay = latency > 0 ? new TimedQueue<T>((item) => this.afterDelay(item), now) : null;
     this.worker = capacity > 0 ? new TimedQueue<T>((item) => this.afterWorker(item), now) : null;
+  }
+
+  /**
+   * Holds every confirm that would leave in the next `ms` milliseconds until then; they leave in order
+   * when the stall ends. Models a server pause (a GC or a blocked disk) that the agents see as a backlog.
+   */
+  stall(ms: number): void {
+    this.stallUntil = Math.max(this.stallUntil, this.now() + ms);
   }
 
   /** Batches waiting for, or being processed by, the worker. */
@@ -47,10 +59,18 @@ export class ConfirmPipeline<T extends PendingConfirm> {
   close(): void {
     this.worker?.close();
     this.delay?.close();
+    this.stalled.close();
   }
 
   private afterWorker(item: T): void {
-    if (this.delay === null) this.deliver(item);
+    if (this.delay === null) this.afterDelay(item);
     else this.delay.push(item, this.now() + this.latency);
+  }
+
+  private afterDelay(item: T): void {
+    const now = this.now();
+    // While held confirms are queued, later ones queue behind them so the order per agent is kept.
+    if (now < this.stallUntil || this.stalled.length > 0) this.stalled.push(item, Math.max(now, this.stallUntil));
+    else this.deliver(item);
   }
 }

@@ -24,6 +24,10 @@ export interface ServerOptions {
   closeAfter?: number;
   /** Send a notice frame before the approval and after every Nth batch of a connection. 0 = never. Default 0. */
   noticeEvery?: number;
+  /** Every Nth batch received (counted across all agents) starts a stall of `stallMs`. 0 = never. Default 0. */
+  stallEvery?: number;
+  /** Milliseconds a stall holds every confirm. Default 1000. */
+  stallMs?: number;
   /** Reject agents whose `bootstrap_token` differs. Default: accept every token. */
   token?: string;
   /** Largest frame payload accepted, in bytes; a larger frame closes the connection. Default 1 MiB. */
@@ -48,6 +52,8 @@ export interface ResolvedServerOptions {
   readonly dropConfirmShare: number;
   readonly closeAfter: number;
   readonly noticeEvery: number;
+  readonly stallEvery: number;
+  readonly stallMs: number;
   readonly token: string | undefined;
   readonly maxFrameBytes: number;
   readonly metricsPort: number | null;
@@ -64,6 +70,8 @@ export const SERVER_DEFAULTS = {
   dropConfirmShare: 0,
   closeAfter: 0,
   noticeEvery: 0,
+  stallEvery: 0,
+  stallMs: 1000,
   maxFrameBytes: 1024 * 1024,
   metricsPort: 9464,
   recordConfirmIds: 1000,
@@ -91,6 +99,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     dropConfirmShare: share('dropConfirmShare', options.dropConfirmShare ?? SERVER_DEFAULTS.dropConfirmShare),
     closeAfter: count('closeAfter', options.closeAfter ?? SERVER_DEFAULTS.closeAfter),
     noticeEvery: count('noticeEvery', options.noticeEvery ?? SERVER_DEFAULTS.noticeEvery),
+    stallEvery: count('stallEvery', options.stallEvery ?? SERVER_DEFAULTS.stallEvery),
+    stallMs: nonNegative('stallMs', options.stallMs ?? SERVER_DEFAULTS.stallMs),
     token: options.token,
     maxFrameBytes: positiveCount('maxFrameBytes', options.maxFrameBytes ?? SERVER_DEFAULTS.maxFrameBytes),
     metricsPort,

@@ -30,6 +30,7 @@ const SERIES: ReadonlyArray<readonly [string, Kind, string, (inputs: ScrapeInput
   ['frameload_server_events_confirmed_total', 'counter', 'Events in confirmed batches.', (i) => i.stats.eventsConfirmed],
   ['frameload_server_confirms_dropped_total', 'counter', 'Confirms withheld by the drop-confirm-share fault.', (i) => i.stats.confirmsDropped],
   ['frameload_server_notices_sent_total', 'counter', 'Notice frames sent by the notice-every option.', (i) => i.stats.noticesSent],
+  ['frameload_server_stalls_total', 'counter', 'Confirm stalls started by the stall-every option.', (i) => i.stats.stalls],
   ['frameload_server_invalid_frames_total', 'counter', 'Frames that were not JSON or not valid in the connection state.', (i) => i.stats.invalidFrames],
   ['frameload_server_connection_errors_total', 'counter', 'Connection errors handled by the server (resets, TLS handshakes, oversized frames).', (i) => sum(i.stats.errors.values())],
   ['frameload_server_events_per_second', 'gauge', 'Events confirmed per second over the last 5 seconds.', (i) => i.eventsPerSecond],

@@ -28,6 +28,8 @@ export class ServerStats {
   /** Batches whose confirm was withheld by `dropConfirmShare`. */
   confirmsDropped = 0;
   noticesSent = 0;
+  /** Stalls started by `stallEvery`. */
+  stalls = 0;
   /** Frames that were not JSON, not an object, or not a valid message for the connection's state. */
   invalidFrames = 0;
   /** Connection errors handled by the server, by code (e.g. ECONNRESET, tls_handshake, frame_too_large). */

@@ -99,7 +99,7 @@ test('serve --help documents every option with its default', async () => {
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   assert.equal(await exitCode(child), 0);
   const flags = ['--host', '--port', '--plain', '--cert', '--key', '--capacity', '--latency', '--token', '--max-frame-bytes',
-    '--metrics-port', '--no-metrics', '--reject-share', '--drop-confirm-share', '--close-after', '--notice-every', '--help'];
+    '--metrics-port', '--no-metrics', '--reject-share', '--drop-confirm-share', '--close-after', '--notice-every', '--stall-every', '--stall-ms', '--help'];
   for (const flag of flags) assert.match(stdout, new RegExp(`^\\s+(-h, )?${flag}\\b`, 'm'), flag);
   assert.match(stdout, /--port PORT .*\(default 8444\)/);
   assert.match(stdout, /--metrics-port PORT[\s\S]*\(default 9464\)/);

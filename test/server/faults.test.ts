@@ -84,3 +84,29 @@ test('notice-every 2 sends a notice before approval and after every 2nd batch', 
     agent.close();
   });
 });
+
+test('stall-every 3 holds every confirm for stall-ms from the 3rd batch on', async () => {
+  await withServer({ stallEvery: 3, stallMs: 300 }, async (port, server) => {
+    const a = await approvedAgent({ port, tls: 'plain' }, 'stalled');
+    const b = await approvedAgent({ port, tls: 'plain' }, 'bystander');
+    const latencies: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { confirmId, sentAt } = a.sendBatch(10);
+      latencies.push((await a.waitForConfirm(confirmId)).at - sentAt);
+    }
+    const third = a.sendBatch(10); // the 3rd batch starts the stall
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const other = b.sendBatch(10); // arrives during the stall: held until its end
+    const thirdAt = (await a.waitForConfirm(third.confirmId)).at;
+    const otherAt = (await b.waitForConfirm(other.confirmId)).at;
+
+    assert.ok(latencies.every((ms) => ms < 50), `confirms before the stall took ${latencies.join(', ')} ms`);
+    // Lower bounds are exact (same clock in one process); 80 ms of slack covers timer and socket delays.
+    assert.ok(thirdAt - third.sentAt >= 300 && thirdAt - third.sentAt < 380, `held confirm after ${thirdAt - third.sentAt} ms`);
+    // The stall ends 300 ms after the 3rd batch arrived, so the other agent's confirm cannot leave earlier.
+    assert.ok(otherAt - third.sentAt >= 300 && otherAt - thirdAt < 30, `other agent's confirm ${otherAt - third.sentAt} ms after the stall began`);
+    assert.equal(server.stats.stalls, 1);
+    a.close();
+    b.close();
+  });
+});

@@ -72,6 +72,7 @@ test('metrics endpoint reports exact counters', async () => {
       frameload_server_events_confirmed_total: 60,
       frameload_server_confirms_dropped_total: 1,
       frameload_server_notices_sent_total: 0,
+      frameload_server_stalls_total: 0,
       frameload_server_invalid_frames_total: 1,
       frameload_server_connection_errors_total: 0,
       frameload_server_queue_depth: 0,
