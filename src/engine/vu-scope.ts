@@ -19,6 +19,12 @@ export interface VuScope {
    */
   readonly tags: Tags;
   readonly metrics: MetricRegistry;
+  /**
+   * When the running iteration was due to start, in `performance.now()` milliseconds: its slot on an
+   * arrival-rate timeline, or its actual start for other executors. Latency measured from here
+   * includes time spent waiting behind a slow system (no coordinated omission).
+   */
+  readonly iterationScheduledAtMs: number;
   /** Environment of the run (`__ENV`). */
   readonly env: Readonly<Record<string, string>>;
   /** The script's resolved global options (k6's `tlsAuth`, `insecureSkipTLSVerify`, ...). */
@@ -38,6 +44,7 @@ export class StandaloneScope implements VuScope {
   readonly env: Readonly<Record<string, string>>;
   readonly options: Readonly<Record<string, unknown>>;
   readonly insecurePeers = new Set<string>();
+  iterationScheduledAtMs = 0;
   private readonly owned = new Set<Closable>();
   private readonly merged = new Map<string, Tags>();
 

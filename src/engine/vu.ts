@@ -26,6 +26,7 @@ export class VU implements VuScope {
   setupData: unknown;
   scenario: ScenarioState | undefined;
   iterationInInstance = -1;
+  iterationScheduledAtMs = 0;
   iterationInScenario = -1;
   /** The scenario-wide number of the running iteration (k6's scenario.iterationInTest). */
   scenarioIteration = -1;

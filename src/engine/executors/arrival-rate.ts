@@ -116,7 +116,7 @@ export async function runArrivalRate(
       }
       if (vu) {
         scenario.startLateness.add(now - (start + at));
-        inFlight.start(vu, scenario, done);
+        inFlight.start(vu, scenario, done, start + at);
       } else {
         scenario.droppedIterations++;
         env.onDropped();

@@ -36,9 +36,13 @@ export class InFlight {
     return this.running;
   }
 
-  /** Starts an iteration on `vu`; `done` runs when it ends (after interruption, when it finally settles). */
-  start(vu: VU, scenario: ScenarioState, done: (vu: VU) => void): void {
+  /**
+   * Starts an iteration on `vu`; `done` runs when it ends (after interruption, when it finally
+   * settles). `scheduledAtMs` is the iteration's slot on an arrival-rate timeline.
+   */
+  start(vu: VU, scenario: ScenarioState, done: (vu: VU) => void, scheduledAtMs = this.env.clock.now()): void {
     vu.busy = true;
+    vu.iterationScheduledAtMs = scheduledAtMs;
     scenario.activeVUs++;
     this.running++;
     const finish = (): void => {

@@ -1,0 +1,43 @@
+import type { ResolvedOptions } from '../engine/options.ts';
+import type { ThresholdsPort } from '../engine/run.ts';
+import type { Runtime } from '../engine/runtime.ts';
+import { CheckTree } from '../metrics/checks.ts';
+import type { MetricRegistry } from '../metrics/registry.ts';
+import { Thresholds } from '../metrics/thresholds/index.ts';
+import { createNetModule } from '../net/module.ts';
+import { ScriptModules } from '../script/instance.ts';
+
+/** The parts of a run that live outside the engine, kept here so the summary can read them afterwards. */
+export interface RunServices {
+  checks: CheckTree;
+  createThresholds(options: ResolvedOptions, registry: MetricRegistry): ThresholdsPort;
+  createModules(runtime: Runtime): ScriptModules;
+  /** The thresholds of the run, once created. */
+  readonly thresholds: Thresholds | undefined;
+}
+
+export function createRunServices(): RunServices {
+  let thresholds: Thresholds | undefined;
+  return {
+    checks: new CheckTree(),
+    get thresholds() {
+      return thresholds;
+    },
+    createThresholds(options, registry) {
+      const t = new Thresholds(options.thresholds, registry);
+      thresholds = t;
+      return {
+        start: () => t.start(),
+        evaluate: (ms) => t.evaluate(ms).abort,
+        onStageStart: (scenario, stage, ms) => t.onStageStart(scenario, stage, ms),
+        onStageEnd: (scenario, stage, ms) => t.onStageEnd(scenario, stage, ms),
+        finish: (ms) => t.finish(ms).failed.length === 0,
+      };
+    },
+    createModules(runtime) {
+      const modules = new ScriptModules(runtime);
+      modules.register('frameload/net', (vu) => createNetModule(vu));
+      return modules;
+    },
+  };
+}
