@@ -1,5 +1,6 @@
 // Script-facing typings of `frameload/execution`: what the running VU, scenario and test look like,
-// under k6's names. Every property is read-only; reading one always returns the current value.
+// under k6's names. Every property is read-only, except that a VU's tags can be set one by one as in
+// k6. Reading a property always returns the current value.
 
 declare module 'frameload/execution' {
   import type { ExecutorName, Options } from 'frameload';
@@ -38,20 +39,18 @@ declare module 'frameload/execution' {
     readonly iterationInScenario: number;
     /**
      * Tags this VU's samples carry now: `scenario`, `group` inside a group, `stage` in a ramping
-     * scenario, and the `tags` options. Read-only: add tags per sample or through options.
+     * scenario, and the `tags` options. Assigning a key sets that tag on every later sample of this
+     * VU, as in k6. The object itself cannot be replaced.
      * @example const phase = vu.tags.scenario;
+     * @example vu.tags.agent = agentName;
      */
-    readonly tags: Readonly<Record<string, string>>;
-    /**
-     * Metadata of this VU's samples: values stored with samples without splitting them into
-     * separate series. `undefined` when none is set.
-     * @default undefined
-     * @example vu.metadata?.trace_id
-     */
-    readonly metadata?: Readonly<Record<string, string>>;
+    readonly tags: Record<string, string>;
   }
 
-  /** The scenario the current iteration belongs to. Not available in init code, setup or teardown. */
+  /**
+   * The scenario the current iteration belongs to. Reading `name`, `executor`, `startTime` or
+   * `progress` in init code, `setup()` or `teardown()` throws, because no scenario runs there.
+   */
   export interface ScenarioInfo {
     /**
      * The scenario's key in `options.scenarios`; `default` for the scenario built from shortcuts.
@@ -133,7 +132,8 @@ declare module 'frameload/execution' {
      */
     abort(reason?: string): never;
     /**
-     * The test's options: the script's `options` with `--config` and command-line flags applied.
+     * The `options` the script exported, as written: unlike k6, without `--config` and command-line
+     * flags applied and without shortcuts turned into `scenarios`.
      * @example const stats = test.options.summaryTrendStats;
      */
     readonly options: DeepReadonly<Options>;

@@ -38,7 +38,7 @@ declare module 'frameload' {
    * as in k6.
    *
    * @param value The value the checkers inspect.
-   * @param sets Checker name to checker.
+   * @param sets Checker name to checker. Names must not contain `::`, which separates group paths.
    * @param tags Tags added to this call's `checks` samples.
    * @returns `true` when every checker passed.
    * @example
@@ -51,15 +51,17 @@ declare module 'frameload' {
 
   /**
    * Runs `fn` inside a named group: samples recorded while the group is active carry the `group`
-   * tag (`::outer::inner` for nested groups) and its checks appear under it in the summary.
+   * tag (`::outer::inner` for nested groups), its checks appear under it in the summary, and its
+   * duration in milliseconds is recorded in the `group_duration` Trend.
    *
    * Unlike k6's `group`, this always returns a Promise that must be awaited. The group stays active
    * until the Promise that `fn` returns settles, so samples recorded after an `await` inside `fn`
-   * (a confirm that arrives later, a second request) still belong to the group. Await each group
-   * before starting the next one of the same VU: groups of one VU running at the same time (for
-   * example under `Promise.all`) are not supported.
+   * (a confirm that arrives later, a second request) still belong to the group, and
+   * `group_duration` covers that wait. Await each group before starting the next one of the same
+   * VU: groups of one VU running at the same time (for example under `Promise.all`) are not
+   * supported.
    *
-   * @param name Group name. It must not contain `::`, which separates nested group names.
+   * @param name Group name, not empty. It must not contain `::`, which separates nested group names.
    * @param fn Synchronous or async function; its result becomes the result of the Promise.
    * @returns A Promise of `fn`'s result; it rejects when `fn` throws or rejects.
    * @example
@@ -77,8 +79,9 @@ declare module 'frameload' {
    * `await` returns at once. When an iteration ends while a `sleep` it started is still pending, the
    * run prints one warning naming the script line.
    *
-   * @param seconds Time to pause, in seconds; fractions allowed (`0.2` is 200 ms).
-   * @returns A Promise that resolves with nothing after `seconds`.
+   * @param seconds Time to pause, in seconds, not negative; fractions allowed (`0.2` is 200 ms).
+   * @returns A Promise that resolves with nothing after `seconds`, and rejects when `seconds` is
+   * invalid or the iteration is interrupted.
    * @example await sleep(0.5);
    */
   export function sleep(seconds: number): Promise<void>;
@@ -88,14 +91,27 @@ declare module 'frameload' {
    * iteration. Use `test.abort()` from `frameload/execution` to stop the whole test.
    *
    * @param message Text of the error.
+   * @default message 'fail() called'
    * @example if (reply.status !== 'approved') fail(`agent ${__VU} was not approved`);
    */
   export function fail(message?: string): never;
 
+  /**
+   * The module's functions as one object, for `import frameload from 'frameload'`.
+   * @example import frameload from 'frameload'; await frameload.sleep(1);
+   */
+  const frameload: {
+    readonly check: typeof check;
+    readonly group: typeof group;
+    readonly sleep: typeof sleep;
+    readonly fail: typeof fail;
+  };
+  export default frameload;
+
   /** The four metric kinds of k6. */
   export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
-  /** What a metric's values are: plain numbers, times in milliseconds, or bytes. */
+  /** The kind of values a metric records: plain numbers, times in milliseconds, or bytes. */
   export type MetricContains = 'default' | 'time' | 'data';
 
   /** Outcome of each threshold of a metric, keyed by the threshold's expression. */
@@ -104,12 +120,13 @@ declare module 'frameload' {
   /** Summary fields every metric kind has. */
   export interface SummaryMetricBase {
     /**
-     * What the values are; for `time`, values are milliseconds.
+     * The kind of values; for `time`, values are milliseconds.
      * @example if (m.contains === 'time') text = `${m.values.avg} ms`;
      */
     readonly contains: MetricContains;
     /**
-     * Threshold expression to outcome; absent when the metric has no thresholds.
+     * Threshold to outcome, keyed by the expression as written. A windowed threshold has its window
+     * appended (`p(95)<500 [stage]`, `rate<0.01 [1m]`). Absent when the metric has no thresholds.
      * @example const passed = Object.values(m.thresholds ?? {}).every((t) => t.ok);
      */
     readonly thresholds?: SummaryThresholds;
@@ -165,7 +182,7 @@ declare module 'frameload' {
     readonly name: string;
     /** The enclosing group path plus `::` and the name. @example '::handshake::is a confirm' */
     readonly path: string;
-    /** Stable identifier of the check. @example 'a1b2c3...' */
+    /** Hex MD5 digest of `path`, as k6 computes it. @example '0f3a9c1e...' */
     readonly id: string;
     /** Times the checker returned true. @example 1200 */
     readonly passes: number;
@@ -179,7 +196,7 @@ declare module 'frameload' {
     readonly name: string;
     /** Names from the root joined by `::`; `''` for the root group. @example '::handshake' */
     readonly path: string;
-    /** Stable identifier of the group. @example 'd41d8cd98f00b204e9800998ecf8427e' */
+    /** Hex MD5 digest of `path`, as k6 computes it. @example 'd41d8cd98f00b204e9800998ecf8427e' */
     readonly id: string;
     /** Nested groups. @example data.root_group.groups.map((g) => g.name) */
     readonly groups: readonly SummaryGroup[];
@@ -196,8 +213,8 @@ declare module 'frameload' {
    */
   export interface SummaryData {
     /**
-     * Metric and submetric name (`net_errors{code:timeout}`) to its summary. A metric that never
-     * received a sample may be absent.
+     * Metric and submetric name (`net_errors{code:timeout}`) to its summary. A metric without
+     * samples is absent unless it has thresholds.
      * @example const p95 = data.metrics.iteration_duration?.type === 'trend' ? data.metrics.iteration_duration.values['p(95)'] : undefined;
      */
     readonly metrics: Readonly<Record<string, SummaryMetric | undefined>>;
@@ -221,6 +238,66 @@ declare module 'frameload' {
       /** Run time from the start of setup to the end of teardown, in milliseconds. @example 600512.3 */
       readonly testRunDurationMs: number;
     };
+    /**
+     * frameload's additions, under their own key so that the k6 fields keep k6's shape.
+     * @example data.frameload.tls_verification.disabled_for.length === 0
+     */
+    readonly frameload: FrameloadSummary;
+  }
+
+  /** A window in which a threshold failed. Times are milliseconds since the start of the test. */
+  export interface ThresholdFailure {
+    /** The observed value; the worst one when a time window failed several evaluations in a row. @example 734.2 */
+    readonly value: number;
+    /** The scenario, for stage windows. @example 'breakpoint' */
+    readonly scenario?: string;
+    /** The stage index as text, for stage windows. @example '4' */
+    readonly stage?: string;
+    /** Start of the failing window. @example 720000 */
+    readonly fromMs: number;
+    /** End of the failing window. @example 900000 */
+    readonly toMs: number;
+  }
+
+  /** The detailed outcome of one threshold. */
+  export interface ThresholdOutcome {
+    /** Whether the threshold passed. @example false */
+    readonly ok: boolean;
+    /** The aggregation the expression judges. @example 'p(95)' */
+    readonly aggregation: string;
+    /** `'all'` for the whole run, `'stage'`, or the time window as written. @example '30s' */
+    readonly window: string;
+    /**
+     * The observed value: over the whole run for `all`, otherwise the worst one over the windows
+     * judged (highest for `<` and `<=`, lowest for `>` and `>=`). `undefined` when nothing was judged.
+     * @example 512.5
+     */
+    readonly value: number | undefined;
+    /** Windows judged: stages, or evaluations of a time window; 1 for the whole run. @example 12 */
+    readonly judged: number;
+    /** The windows that failed. @example outcome.failures.map((f) => f.stage) */
+    readonly failures: readonly ThresholdFailure[];
+  }
+
+  /** frameload's additions to the summary data. */
+  export interface FrameloadSummary {
+    /**
+     * Peers (`host:port`) reached with TLS certificate verification off, sorted.
+     * @example { disabled_for: ['127.0.0.1:8444'] }
+     */
+    readonly tls_verification: { readonly disabled_for: readonly string[] };
+    /**
+     * Summary metric name to threshold label (as in `metrics[name].thresholds`) to its detailed
+     * outcome.
+     * @example data.frameload.thresholds['agent_confirm_duration']?.['p(95)<500 [stage]']?.failures
+     */
+    readonly thresholds: Readonly<Record<string, Readonly<Record<string, ThresholdOutcome | undefined>> | undefined>>;
+    /**
+     * Per-step results of a ramping capacity plan, when the scenario reports them; their fields are
+     * described with the capacity report.
+     * @example data.frameload.steps?.length
+     */
+    readonly steps?: readonly Readonly<Record<string, unknown>>[];
   }
 
   /**

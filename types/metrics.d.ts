@@ -9,8 +9,9 @@ declare module 'frameload/metrics' {
   /**
    * A cumulative sum: the summary shows the total and the total per second.
    *
-   * Create metrics in init code (at the top level of the script), as in k6. A name may be defined
-   * again with the same kind, which returns the same metric; defining it with another kind throws.
+   * Create metrics in init code (at the top level of the script): as in k6, creating one later
+   * throws. A name may be defined again with the same kind, and both objects then record into one
+   * metric. Defining it with another kind throws.
    * @example
    * const batchesSent = new Counter('agent_batches_sent');
    * batchesSent.add(1, { agent: name });
@@ -113,4 +114,16 @@ declare module 'frameload/metrics' {
      */
     add(value: number, tags?: MetricTags): void;
   }
+
+  /**
+   * The four classes as one object, for `import metrics from 'frameload/metrics'`.
+   * @example import metrics from 'frameload/metrics'; const t = new metrics.Trend('t');
+   */
+  const metrics: {
+    readonly Counter: typeof Counter;
+    readonly Gauge: typeof Gauge;
+    readonly Rate: typeof Rate;
+    readonly Trend: typeof Trend;
+  };
+  export default metrics;
 }

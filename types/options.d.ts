@@ -259,8 +259,8 @@ declare module 'frameload' {
      */
     abortOnFail?: boolean;
     /**
-     * With `abortOnFail`, time from the start of the test before a failure may abort it, so that
-     * too few samples cannot stop the test early.
+     * With `abortOnFail`, time from the start of the test (of each stage, with `window: 'stage'`)
+     * before a failure may abort it, so that too few samples cannot stop the test early.
      * @default '0s'
      * @example delayAbortEval: '30s'
      */
@@ -270,9 +270,14 @@ declare module 'frameload' {
      * - `'stage'`: the samples of one ramping stage (ramping-vus or ramping-arrival-rate) at a time,
      *   so a breakpoint test finds the step where latency broke rather than an average diluted by
      *   the earlier, lighter steps.
-     * - a duration such as `'30s'`: the samples of the last 30 seconds, re-evaluated as the run goes.
+     *   A stage without samples is not judged.
+     * - a duration such as `'30s'`: the samples of the last 30 seconds, judged at each evaluation
+     *   once the test has run that long. A test shorter than the window is judged once, at the end,
+     *   on all its samples.
      *
-     * A windowed threshold fails when any window fails, and a failure stays recorded.
+     * A windowed threshold fails when any window fails, and a failure stays recorded. The summary
+     * lists it with the window appended (`p(95)<500 [stage]`), so the same expression can be judged
+     * over the whole run and per window.
      * @default all samples since the start, as in k6
      * @example { threshold: 'p(95)<500', window: 'stage', abortOnFail: true }
      * @example { threshold: 'rate<0.01', window: '1m' }
@@ -419,7 +424,7 @@ declare module 'frameload' {
      */
     tlsVersion?: TLSVersion | { min?: TLSVersion; max?: TLSVersion };
     /**
-     * Allowed TLS 1.2 cipher suites, by IANA name as in k6.
+     * Allowed cipher suites, by the IANA names k6 uses.
      * @default Node.js's default list
      * @example tlsCipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']
      */

@@ -11,7 +11,7 @@ const expectTrue = <T extends true>(): T | undefined => undefined;
 const agentName = `agent-${vu.idInTest}-${vu.idInInstance}`;
 const batchId = `${vu.iterationInInstance}/${vu.iterationInScenario}`;
 const scenarioTag: string | undefined = vu.tags.scenario;
-const traceId: string | undefined = vu.metadata?.trace_id;
+vu.tags.agent = agentName;
 expectTrue<Equal<typeof vu.idInTest, number>>();
 
 const step: number = scenario.stage ?? 0;
@@ -48,13 +48,15 @@ const abortWithCode = (): never => test.abort(108);
 // @ts-expect-error startTime is a Unix time in milliseconds, not a Date
 scenario.startTime.getTime();
 
-// Misuse: everything is read-only.
+// Misuse: everything else is read-only, and tags stay strings.
 // @ts-expect-error the VU's id is read-only
 vu.idInTest = 3;
 // @ts-expect-error iteration numbers are read-only
 vu.iterationInScenario++;
-// @ts-expect-error tags are read-only here: set them per sample or in options
-vu.tags.phase = 'soak';
+// @ts-expect-error the tags object cannot be replaced: set tags one by one
+vu.tags = { phase: 'soak' };
+// @ts-expect-error tag values are strings
+vu.tags.attempt = 2;
 // @ts-expect-error the stage index is read-only
 scenario.stage = 2;
 // @ts-expect-error progress is read-only
@@ -86,7 +88,6 @@ export {
   scenarioTag,
   stageIndex,
   step,
-  traceId,
   trendStats,
   unique,
 };

@@ -1,7 +1,7 @@
 // Type tests for the `frameload` module and the script globals: correct use compiles, and each
 // `@ts-expect-error` line proves a misuse is rejected. Compiled by `tsc -p types`, never run.
 
-import { check, fail, group, sleep, type SummaryData, type SummaryResult } from 'frameload';
+import frameload, { check, fail, group, sleep, type SummaryData, type SummaryResult } from 'frameload';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const expectTrue = <T extends true>(): T | undefined => undefined;
@@ -81,6 +81,13 @@ function endIteration(): never {
 // @ts-expect-error the message is a string
 fail(404);
 
+// The default export contains the same functions.
+expectTrue<Equal<typeof frameload.sleep, typeof sleep>>();
+await frameload.group('via default', () => frameload.check(1, { one: (n) => n === 1 }));
+
+// @ts-expect-error the default export's members cannot be replaced
+frameload.sleep = sleep;
+
 // Globals: __ENV values may be missing, __VU and __ITER are numbers.
 const host: string = __ENV.HOST ?? '127.0.0.1';
 const port = Number(__ENV.PORT ?? '8444');
@@ -118,6 +125,11 @@ export function handleSummary(data: SummaryData): SummaryResult {
   }
   for (const c of data.root_group.checks) lines.push(`${c.path}: ${c.passes} passed, ${c.fails} failed`);
   for (const g of data.root_group.groups) lines.push(`group ${g.name} (${g.path}, ${g.id})`);
+  for (const peer of data.frameload.tls_verification.disabled_for) lines.push(`TLS verification off for ${peer}`);
+  const stageOutcome = data.frameload.thresholds.agent_confirm_duration?.['p(95)<500 [stage]'];
+  for (const f of stageOutcome?.failures ?? []) lines.push(`stage ${f.stage ?? '?'} of ${f.scenario ?? '?'}: ${f.value} at ${f.fromMs}-${f.toMs} ms`);
+  if (stageOutcome) lines.push(`${stageOutcome.aggregation} ${stageOutcome.window} ${stageOutcome.judged} ${stageOutcome.ok} ${stageOutcome.value ?? 'none'}`);
+  lines.push(`steps: ${data.frameload.steps?.length ?? 0}`);
   const noColor: boolean = data.options.noColor;
   const stats: readonly string[] = data.options.summaryTrendStats;
   const unit: string = data.options.summaryTimeUnit;
@@ -134,6 +146,8 @@ export function handleSummary(data: SummaryData): SummaryResult {
   }
   // @ts-expect-error the summary data is read-only
   data.state.testRunDurationMs = 0;
+  // @ts-expect-error a threshold outcome's value is undefined when nothing was judged
+  lines.push(stageOutcome?.value.toFixed(1) ?? '');
 
   return { stdout: `${lines.join('\n')}\n`, 'results/summary.json': JSON.stringify(data) };
 }

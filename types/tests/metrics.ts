@@ -1,7 +1,7 @@
 // Type tests for `frameload/metrics`: the four metric kinds in correct use, then misuse that must not
 // compile, including passing one kind where another is expected. Compiled by `tsc -p types`, never run.
 
-import { Counter, Gauge, Rate, Trend, type MetricTags } from 'frameload/metrics';
+import metrics, { Counter, Gauge, Rate, Trend, type MetricTags } from 'frameload/metrics';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const expectTrue = <T extends true>(): T | undefined => undefined;
@@ -41,6 +41,7 @@ function countEvents(counter: Counter, n: number): void {
 }
 recordLatency(confirmTime, 4);
 countEvents(eventsSent, 100);
+recordLatency(new metrics.Trend('agent_send_lateness', true), 1);
 
 // @ts-expect-error a Counter is not a Trend, although their public members match
 recordLatency(eventsSent, 4);

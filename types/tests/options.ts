@@ -136,7 +136,7 @@ const badDurations: Options[] = [
 const badThresholds: Options[] = [
   // @ts-expect-error a threshold is an expression string, not a number
   { thresholds: { iteration_duration: [500] } },
-  // @ts-expect-error thresholds are a list per metric, even for one expression
+  // @ts-expect-error thresholds are written as a list per metric, as in k6
   { thresholds: { iteration_duration: 'p(95)<500' } },
   // @ts-expect-error the window is 'stage' or a duration
   { thresholds: { checks: [{ threshold: 'rate>0.99', window: 'stages' }] } },
