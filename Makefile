@@ -22,3 +22,18 @@ test: build typecheck ## Type checks and the whole test suite
 
 clean: ## Remove build output
 	rm -rf dist frameload
+
+# Container image. The engine is Docker when its daemon answers, otherwise podman;
+# CONTAINER_ENGINE=podman or IMAGE=name:tag override the choice and the name. A CA bundle in
+# NODE_EXTRA_CA_CERTS (needed behind a TLS-intercepting proxy) reaches `npm ci` as a build secret.
+.PHONY: docker container-check
+IMAGE ?= frameload:latest
+CONTAINER_ENGINE ?= $(shell if timeout 20 docker info > /dev/null 2>&1; then echo docker; elif command -v podman > /dev/null; then echo podman; fi)
+
+docker: ## Build the container image (IMAGE=frameload:latest) with Docker or podman
+	@if [[ -z "$(CONTAINER_ENGINE)" ]]; then echo "make docker: no running Docker engine and no podman found; install one of them" >&2; exit 1; fi
+	ca_secret=(); if [[ -s "$${NODE_EXTRA_CA_CERTS:-}" ]]; then ca_secret=(--secret "id=npm_ca,src=$$NODE_EXTRA_CA_CERTS"); fi; \
+	$(CONTAINER_ENGINE) build "$${ca_secret[@]}" --tag $(IMAGE) .
+
+container-check: ## Build the image with podman and smoke-test it in containers (root; about 2 minutes)
+	bash container/check.sh
