@@ -36,36 +36,46 @@ const fromSync = group('sync', () => 42);
 expectTrue<Equal<typeof fromSync, Promise<number>>>();
 const fromAsync = group('async', async () => reply);
 expectTrue<Equal<typeof fromAsync, Promise<Reply>>>();
-const nested = await group('outer', () => group('inner', async () => 'done'));
-expectTrue<Equal<typeof nested, string>>();
-await group('no result', async () => {
-  await sleep(0.1);
-});
 
-// @ts-expect-error group returns a Promise even for a synchronous function: await it
-const unawaited: number = group('sync', () => 42);
-// @ts-expect-error group needs a function to run
-await group('empty');
-// @ts-expect-error the group name is a string
-await group(1, () => 1);
-// @ts-expect-error the function takes no arguments
-await group('with argument', (value: number) => value);
+async function groupsInIteration(): Promise<void> {
+  const nested = await group('outer', () => group('inner', async () => 'done'));
+  expectTrue<Equal<typeof nested, string>>();
+  await group('no result', async () => {
+    await sleep(0.1);
+  });
+
+  // @ts-expect-error group returns a Promise even for a synchronous function: await it
+  const unawaited: number = group('sync', () => 42);
+  // @ts-expect-error group needs a function to run
+  await group('empty');
+  // @ts-expect-error the group name is a string
+  await group(1, () => 1);
+  // @ts-expect-error the function takes no arguments
+  await group('with argument', (value: number) => value);
+  return void unawaited;
+}
 
 // sleep: a Promise that pauses only when awaited.
-await sleep(1);
-await sleep(0.2);
-const slept = await sleep(0.5);
-expectTrue<Equal<typeof slept, void>>();
-expectTrue<Equal<ReturnType<typeof sleep>, Promise<void>>>();
+async function sleepsInIteration(): Promise<void> {
+  await sleep(1);
+  await sleep(0.2);
+  const slept = await sleep(0.5);
+  expectTrue<Equal<typeof slept, void>>();
+  expectTrue<Equal<ReturnType<typeof sleep>, Promise<void>>>();
 
-// @ts-expect-error sleep's result is not a number of seconds
-const waited: number = await sleep(1);
-// @ts-expect-error sleep returns a Promise, which is not a number
-const later = sleep(1) + 1;
-// @ts-expect-error sleep takes seconds as a number, not a duration string
-await sleep('1s');
-// @ts-expect-error sleep needs a time
-await sleep();
+  // @ts-expect-error sleep's result is not a number of seconds
+  const waited: number = await sleep(1);
+  // @ts-expect-error sleep returns a Promise, which is not a number
+  const later = sleep(1) + 1;
+  // @ts-expect-error sleep takes seconds as a number, not a duration string
+  await sleep('1s');
+  // @ts-expect-error sleep needs a time
+  await sleep();
+  return void [waited, later];
+}
+
+// @ts-expect-error init code is synchronous (the bundle is CommonJS), so top-level await is rejected
+await sleep(1);
 
 // fail: never returns, so it narrows like a throw.
 function approvedName(status: string | undefined): string {
@@ -83,7 +93,8 @@ fail(404);
 
 // The default export contains the same functions.
 expectTrue<Equal<typeof frameload.sleep, typeof sleep>>();
-await frameload.group('via default', () => frameload.check(1, { one: (n) => n === 1 }));
+const viaDefault = frameload.group('via default', () => frameload.check(1, { one: (n) => n === 1 }));
+expectTrue<Equal<typeof viaDefault, Promise<boolean>>>();
 
 // @ts-expect-error the default export's members cannot be replaced
 frameload.sleep = sleep;
@@ -160,4 +171,4 @@ const numericOutput: SummaryResult = { stdout: 42 };
 // @ts-expect-error file contents are text, not objects
 const objectOutput: SummaryResult = { 'summary.json': { ok: true } };
 
-export { agentName, approvedName, endIteration, host, later, numericOutput, objectOutput, onlyFile, onlyStdout, port, token, unawaited, waited };
+export { agentName, approvedName, endIteration, groupsInIteration, host, numericOutput, objectOutput, onlyFile, onlyStdout, port, sleepsInIteration, token };
