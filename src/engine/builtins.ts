@@ -7,6 +7,8 @@ export interface BuiltinMetrics {
   iterations: Metric;
   iterationDuration: Metric;
   droppedIterations: Metric;
+  /** How late arrival-rate iterations started against their timeline (frameload addition). */
+  iterationStartLateness: Metric;
   checks: Metric;
   groupDuration: Metric;
   dataSent: Metric;
@@ -20,6 +22,7 @@ export function defineBuiltins(registry: MetricRegistry): BuiltinMetrics {
     iterations: registry.define('iterations', 'counter'),
     iterationDuration: registry.define('iteration_duration', 'trend', 'time'),
     droppedIterations: registry.define('dropped_iterations', 'counter'),
+    iterationStartLateness: registry.define('iteration_start_lateness', 'trend', 'time'),
     checks: registry.define('checks', 'rate'),
     groupDuration: registry.define('group_duration', 'trend', 'time'),
     dataSent: registry.define('data_sent', 'counter', 'data'),

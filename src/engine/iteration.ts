@@ -33,6 +33,7 @@ export class IterationRunner {
     vu.scenarioIteration = scenario.iterationsStarted++;
     this.stats.vusActive++;
     const started = this.clock.now();
+    if (scenario.arrivalRate) vu.emit(this.builtins.iterationStartLateness, started - vu.iterationScheduledAtMs);
     let result: unknown;
     try {
       result = (vu.execFn as ExecFunction)(vu.setupData);

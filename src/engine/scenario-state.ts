@@ -1,4 +1,3 @@
-import { TrendAggregate } from '../metrics/aggregate.ts';
 import type { Tags } from '../metrics/types.ts';
 import type { ScenarioConfig } from './options.ts';
 import { scenarioDurationMs } from './plan.ts';
@@ -15,8 +14,8 @@ export class ScenarioState {
   iterationsInterrupted = 0;
   droppedIterations = 0;
   activeVUs = 0;
-  /** How late arrival-rate iterations started against their timeline, in milliseconds. */
-  readonly startLateness = new TrendAggregate();
+  /** Whether iterations start on an arrival-rate timeline (and so can start late). */
+  readonly arrivalRate: boolean;
   readonly durationMs: number;
   /** Base sample tags: the run's tags, the scenario's tags and `scenario`. */
   readonly baseTags: Tags;
@@ -26,6 +25,7 @@ export class ScenarioState {
     runTags: Tags,
   ) {
     this.durationMs = scenarioDurationMs(config);
+    this.arrivalRate = config.executor === 'constant-arrival-rate' || config.executor === 'ramping-arrival-rate';
     this.stage = 'stages' in config ? 0 : undefined;
     this.baseTags = Object.freeze({ ...runTags, ...config.tags, scenario: config.name });
   }

@@ -115,7 +115,6 @@ export async function runArrivalRate(
         if (vu) owned.push(vu);
       }
       if (vu) {
-        scenario.startLateness.add(now - (start + at));
         inFlight.start(vu, scenario, done, start + at);
       } else {
         scenario.droppedIterations++;
