@@ -2,8 +2,8 @@
 // schema (`Options` and its parts) is declared in options.d.ts and merges into this module.
 
 /**
- * Environment variables of the run: those set with `-e KEY=VALUE`, plus the scenario's `env` while
- * its iterations run. Values are strings; an unset key reads as `undefined`.
+ * Environment variables of the run: those set with `-e KEY=VALUE`. A scenario's `env` is added when
+ * the VU starts an iteration of that scenario. Values are strings; an unset key reads as `undefined`.
  * @example const host = __ENV.HOST ?? '127.0.0.1';
  */
 declare const __ENV: Record<string, string | undefined>;
