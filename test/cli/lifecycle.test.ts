@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli, tempDir, writeFiles } from '../helpers.ts';
+
+interface SummaryExport {
+  metrics: Record<string, { type: string; values: Record<string, number> }>;
+}
+
+async function runScript(t: Parameters<typeof tempDir>[0], script: string, args: string[] = []) {
+  const dir = tempDir(t);
+  const path = writeFiles(dir, { 'script.ts': script });
+  const exportPath = join(dir, 'summary.json');
+  const r = await runCli(['run', '--quiet', '--summary-export', exportPath, ...args, path], { cwd: dir });
+  assert.equal(r.code, 0, `exit code; stderr:\n${r.stderr}`);
+  const summary = JSON.parse(readFileSync(exportPath, 'utf8')) as SummaryExport;
+  return { dir, summary, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('module scope is per VU', async (t) => {
+  const { summary } = await runScript(
+    t,
+    `import { check } from 'frameload';
+import { vu } from 'frameload/execution';
+let count = 0;
+const initVu = __VU;
+export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 3, iterations: 4 } } };
+export default function () {
+  count++;
+  check(count, {
+    'own counter': (c) => c === vu.iterationInScenario + 1,
+    'init saw its VU': () => initVu === vu.idInTest,
+  });
+}
+`,
+  );
+  assert.equal(summary.metrics.checks!.values.passes, 24);
+  assert.equal(summary.metrics.checks!.values.fails, 0);
+  assert.equal(summary.metrics.iterations!.values.count, 12);
+});
+
+test('setup data reaches iterations and teardown', async (t) => {
+  const { dir, summary } = await runScript(
+    t,
+    `import { check } from 'frameload';
+import { writeFileSync } from 'node:fs';
+export const options = { vus: 2, iterations: 6 };
+export function setup() { return { token: 'abc', n: 41 }; }
+export default function (data: { token: string; n: number }) {
+  check(data, { 'setup data': (d) => d.token === 'abc' && d.n === 41 });
+}
+export function teardown(data: { n: number }) { writeFileSync('teardown.json', JSON.stringify(data)); }
+`,
+  );
+  assert.equal(summary.metrics.checks!.values.passes, 6);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'teardown.json'), 'utf8')), { token: 'abc', n: 41 });
+});
+
+test('later scenario reuses VUs with their state', async (t) => {
+  const { summary } = await runScript(
+    t,
+    `import { check } from 'frameload';
+import { vu } from 'frameload/execution';
+let connectedBy = 0;
+export const options = {
+  scenarios: {
+    // maxDuration and gracefulStop bound the first scenario's window, so the plan sees no overlap.
+    connect: { executor: 'per-vu-iterations', vus: 3, iterations: 1, exec: 'connect', maxDuration: '300ms', gracefulStop: '0s' },
+    traffic: { executor: 'per-vu-iterations', vus: 3, iterations: 2, startTime: '500ms', exec: 'traffic' },
+  },
+};
+export function connect() { connectedBy = vu.idInTest; }
+export function traffic() { check(connectedBy, { 'state kept': (c) => c === vu.idInTest }); }
+export default function () {}
+`,
+  );
+  assert.equal(summary.metrics.checks!.values.passes, 6);
+  assert.equal(summary.metrics.checks!.values.fails, 0);
+  assert.equal(summary.metrics.vus_max!.values.value, 3, 'non-overlapping scenarios share their VUs');
+});
+
+test('unawaited sleep warns once with its line', async (t) => {
+  const { stderr, summary } = await runScript(
+    t,
+    `import { sleep } from 'frameload';
+export const options = { iterations: 3 };
+export default async function () {
+  sleep(5);
+}
+`,
+  );
+  const warnings = stderr.split('\n').filter((l) => l.includes('sleep() was still pending'));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /script\.ts:4:\d+/);
+  assert.equal(summary.metrics.iterations!.values.count, 3);
+});
+
+test('group tags samples and works with async functions', async (t) => {
+  const { summary } = await runScript(
+    t,
+    `import { group, sleep, check } from 'frameload';
+export const options = { iterations: 2, thresholds: { 'checks{group:::outer::inner}': ['rate==1'] } };
+export default async function () {
+  await group('outer', async () => {
+    await sleep(0.01);
+    await group('inner', async () => {
+      await sleep(0.01);
+      check(1, { 'inside inner': (v) => v === 1 });
+    });
+  });
+  check(1, { 'outside': (v) => v === 1 });
+}
+`,
+  );
+  assert.equal(summary.metrics['checks{group:::outer::inner}']!.values.passes, 2);
+  assert.equal(summary.metrics.checks!.values.passes, 4);
+});
