@@ -116,7 +116,7 @@ declare module 'frameload/execution' {
      */
     readonly iterationsInterrupted: number;
     /**
-     * Time since the test started, in milliseconds.
+     * Time since the scenarios started (after `setup()`), in milliseconds; 0 before that.
      * @example if (instance.currentTestRunDuration > 60_000) await sleep(0.1);
      */
     readonly currentTestRunDuration: number;

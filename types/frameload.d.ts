@@ -1,5 +1,5 @@
-// Script-facing typings of the `frameload` module and of the globals available to every script. The option
-// schema (`Options` and its parts) is declared in options.d.ts and merges into this module.
+// Script-facing typings of the `frameload` module and of the globals available to every script.
+// The option schema (`Options` and its parts) is declared in options.d.ts and merges into this module.
 
 /**
  * Environment variables of the run: those set with `-e KEY=VALUE`. A scenario's `env` is added when
@@ -136,7 +136,7 @@ declare module 'frameload' {
   export interface CounterSummary extends SummaryMetricBase {
     readonly type: 'counter';
     /**
-     * `count`: sum of all added values; `rate`: that sum per second of test run time.
+     * `count`: sum of all added values; `rate`: that sum per second of `state.testRunDurationMs`.
      * @example data.metrics.iterations?.type === 'counter' && data.metrics.iterations.values.count
      */
     readonly values: { readonly count: number; readonly rate: number };
@@ -215,7 +215,9 @@ declare module 'frameload' {
     /**
      * Metric and submetric name (`net_errors{code:timeout}`) to its summary. A metric without
      * samples is absent unless it has thresholds.
-     * @example const p95 = data.metrics.iteration_duration?.type === 'trend' ? data.metrics.iteration_duration.values['p(95)'] : undefined;
+     * @example
+     * const duration = data.metrics.iteration_duration;
+     * const p95 = duration?.type === 'trend' ? duration.values['p(95)'] : undefined;
      */
     readonly metrics: Readonly<Record<string, SummaryMetric | undefined>>;
     /** Checks and groups, from the root group (no name). @example data.root_group.checks */
@@ -235,7 +237,11 @@ declare module 'frameload' {
       readonly isStdOutTTY: boolean;
       /** Whether stderr is a terminal. @example true */
       readonly isStdErrTTY: boolean;
-      /** Run time from the start of setup to the end of teardown, in milliseconds. @example 600512.3 */
+      /**
+       * Time from the start of the scenarios (after `setup()`) to the end of the last one, in
+       * milliseconds. Counter rates in `values` are per second of this time.
+       * @example 600512.3
+       */
       readonly testRunDurationMs: number;
     };
     /**
@@ -247,7 +253,10 @@ declare module 'frameload' {
 
   /** A window in which a threshold failed. Times are milliseconds since the start of the test. */
   export interface ThresholdFailure {
-    /** The observed value; the worst one when a time window failed several evaluations in a row. @example 734.2 */
+    /**
+     * The observed value; the worst one when a time window failed several evaluations in a row.
+     * @example 734.2
+     */
     readonly value: number;
     /** The scenario, for stage windows. @example 'breakpoint' */
     readonly scenario?: string;
@@ -279,6 +288,9 @@ declare module 'frameload' {
     readonly failures: readonly ThresholdFailure[];
   }
 
+  /** Threshold label to its detailed outcome, for one metric. */
+  export type ThresholdOutcomes = Readonly<Record<string, ThresholdOutcome | undefined>>;
+
   /** frameload's additions to the summary data. */
   export interface FrameloadSummary {
     /**
@@ -291,7 +303,7 @@ declare module 'frameload' {
      * outcome.
      * @example data.frameload.thresholds['agent_confirm_duration']?.['p(95)<500 [stage]']?.failures
      */
-    readonly thresholds: Readonly<Record<string, Readonly<Record<string, ThresholdOutcome | undefined>> | undefined>>;
+    readonly thresholds: Readonly<Record<string, ThresholdOutcomes | undefined>>;
     /**
      * Per-step results of a ramping capacity plan, when the scenario reports them; their fields are
      * described with the capacity report.
