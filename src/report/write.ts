@@ -1,0 +1,26 @@
+import type { ResourceSeries } from '../monitor/types.ts';
+import { buildCapacityJson, writeCapacityJson, type CapacityJson } from './capacity-json.ts';
+import { renderReportHtml, writeReportHtml, type ReportHtmlOptions } from './html.ts';
+import type { Slo } from './slo.ts';
+import type { StepResult } from './steps.ts';
+
+/** Where `writeReports` put its files, and the data they contain. */
+export interface WrittenReports {
+  capacityJsonPath: string;
+  reportHtmlPath: string;
+  capacity: CapacityJson;
+}
+
+/** Writes capacity.json and report.html for a run's steps into `dir` (REPORT_DIR), creating it. */
+export async function writeReports(
+  dir: string,
+  steps: readonly StepResult[],
+  slo: Slo,
+  resources?: ResourceSeries,
+  options: ReportHtmlOptions = {},
+): Promise<WrittenReports> {
+  const capacity = buildCapacityJson(steps, slo, resources);
+  const capacityJsonPath = await writeCapacityJson(dir, capacity);
+  const reportHtmlPath = await writeReportHtml(dir, renderReportHtml(capacity, options));
+  return { capacityJsonPath, reportHtmlPath, capacity };
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access, constants, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { buildCapacityJson } from '../../src/report/capacity-json.ts';
+import { renderReportHtml, writeReportHtml } from '../../src/report/html.ts';
+import { DEFAULT_SLO } from '../../src/report/slo.ts';
+import { monitoredSeries, steppedRun } from './fixtures.ts';
+
+// Debian's package; CI installs it with `apt-get install -y chromium`.
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const STEPS = 7;
+const BREACH_AT = 5;
+const SAMPLE_EVERY_MS = 2000;
+const SCREENSHOT_SIZE = { width: 1280, height: 2000 };
+
+// The chart area inside the SVG's 760 x 270 view box, from the page script's layout.
+const PLOT = { left: 72, right: 740, top: 14, bottom: 224 };
+
+/** Runs headless Chromium as root (hence --no-sandbox) with a fresh profile and no background traffic. */
+async function runChromium(t: TestContext, args: string[]): Promise<string> {
+  const profile = await mkdtemp(join(tmpdir(), 'frameload-chromium-'));
+  t.after(() => rm(profile, { recursive: true, force: true }));
+  const child = spawn(CHROMIUM, [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${profile}`, ...args,
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+
+  assert.equal(code, 0, `chromium exited with ${code}: ${stderr.slice(-2000)}`);
+  return stdout;
+}
+
+async function requireChromium(): Promise<void> {
+  try {
+    await access(CHROMIUM, constants.X_OK);
+  } catch {
+    assert.fail(`${CHROMIUM} not found: install Debian's "chromium" package (apt-get install -y chromium) to run the report rendering test`);
+  }
+}
+
+/** Returns the attributes of every element with the tag that carries `data-series="<series>"`. */
+function elements(dom: string, tag: string, series: string): Record<string, string>[] {
+  const found: Record<string, string>[] = [];
+  for (const match of dom.matchAll(new RegExp(`<${tag}\\b([^>]*)>`, 'g'))) {
+    const attrs: Record<string, string> = {};
+    for (const a of match[1]!.matchAll(/([\w-]+)="([^"]*)"/g)) attrs[a[1]!] = a[2]!;
+    if (attrs['data-series'] === series) found.push(attrs);
+  }
+  return found;
+}
+
+function pngSize(png: Buffer): { width: number; height: number } {
+  assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'not a PNG file');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+test('report renders in Chromium', async (t) => {
+  await requireChromium();
+
+  const steps = steppedRun({ steps: STEPS, breachAt: BREACH_AT });
+  const resources = monitoredSeries(steps, SAMPLE_EVERY_MS);
+  const dir = await mkdtemp(join(tmpdir(), 'frameload-report-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const path = await writeReportHtml(dir, renderReportHtml(buildCapacityJson(steps, DEFAULT_SLO, resources)));
+  const url = pathToFileURL(path).href;
+
+  await mkdir(ARTIFACTS, { recursive: true });
+  const screenshot = join(ARTIFACTS, 'report.png');
+  await rm(screenshot, { force: true });
+  const [dom] = await Promise.all([
+    runChromium(t, ['--dump-dom', url]),
+    runChromium(t, [`--screenshot=${screenshot}`, `--window-size=${SCREENSHOT_SIZE.width},${SCREENSHOT_SIZE.height}`, '--hide-scrollbars', url]),
+  ]);
+
+  // The script marks the page only after drawing every chart without an exception.
+  assert.match(dom, /<html lang="en" data-report-rendered="true">/);
+  for (const chart of ['throughput', 'latency', 'errors', 'cpu', 'memory']) {
+    assert.match(dom, new RegExp(`<figure data-chart="${chart}" data-rendered="true">`), `chart ${chart} not rendered`);
+  }
+
+  for (const series of ['target', 'achieved', 'p50', 'p95', 'p99']) {
+    const points = elements(dom, 'circle', series);
+    assert.equal(points.length, STEPS, `points of ${series}`);
+    assert.deepEqual(points.map((p) => Number(p['data-step'])), [...Array(STEPS).keys()], `steps of ${series}`);
+  }
+  assert.equal(elements(dom, 'circle', 'cpu').length, resources.samples.length);
+  assert.equal(elements(dom, 'circle', 'rss').length, resources.samples.length);
+  assert.equal(elements(dom, 'circle', 'host-cpu').length, 0);
+
+  // Only the breaching step has errors, of two codes: one bar segment each.
+  const bars = elements(dom, 'rect', 'errors');
+  assert.deepEqual(bars.map((b) => [b['data-step'], b['data-code']]), [[String(BREACH_AT), 'confirm_timeout'], [String(BREACH_AT), 'send_failed']]);
+
+  // Every point lies inside the plot area, later steps further right, higher targets further up.
+  const targets = elements(dom, 'circle', 'target');
+  for (const p of targets.concat(elements(dom, 'circle', 'p99'), elements(dom, 'circle', 'cpu'))) {
+    const [cx, cy] = [Number(p.cx), Number(p.cy)];
+    assert.ok(cx >= PLOT.left && cx <= PLOT.right && cy >= PLOT.top && cy <= PLOT.bottom, `point ${cx},${cy} outside the plot`);
+  }
+  for (let i = 1; i < targets.length; i++) {
+    assert.ok(Number(targets[i]!.cx) > Number(targets[i - 1]!.cx), `target ${i} not right of ${i - 1}`);
+    assert.ok(Number(targets[i]!.cy) < Number(targets[i - 1]!.cy), `target ${i} not above ${i - 1}`);
+  }
+  const achievedAtBreach = elements(dom, 'circle', 'achieved')[BREACH_AT]!;
+  assert.ok(Number(achievedAtBreach.cy) > Number(targets[BREACH_AT]!.cy), 'achieved rate at the breach not drawn below its target');
+
+  assert.deepEqual(pngSize(await readFile(screenshot)), SCREENSHOT_SIZE);
+});
