@@ -31,7 +31,6 @@ export class IterationRunner {
     vu.iterationInInstance++;
     vu.iterationInScenario++;
     vu.scenarioIteration = scenario.iterationsStarted++;
-    this.stats.vusActive++;
     const started = this.clock.now();
     if (scenario.arrivalRate) vu.emit(this.builtins.iterationStartLateness, started - vu.iterationScheduledAtMs);
     let result: unknown;
@@ -69,7 +68,6 @@ export class IterationRunner {
   }
 
   private end(vu: VU, scenario: ScenarioState, started: number): void {
-    this.stats.vusActive--;
     if (vu.interrupted) {
       this.stats.iterationsInterrupted++;
       return;

@@ -150,6 +150,7 @@ export class Run {
     const runIteration = (vu: VU, scenario: ScenarioState): Promise<void> | undefined => iterations.run(vu, scenario);
 
     const ticker = this.startTicker(clock, () => {
+      stats.vusActive = scenarios.reduce((sum, s) => sum + s.activeVUs, 0);
       builtins.vus.add(stats.vusActive, runTags);
       if (thresholds.evaluate(elapsed()) && !this.thresholdAbort) {
         this.thresholdAbort = true;

@@ -18,6 +18,7 @@ export interface CheckRecorder {
 
 /** Counters for `frameload/execution`'s `instance` object. */
 export interface InstanceStats {
+  /** VUs held by running executors, updated about once a second. */
   vusActive: number;
   vusInitialized: number;
   iterationsCompleted: number;

@@ -13,6 +13,7 @@ export class ScenarioState {
   iterationsCompleted = 0;
   iterationsInterrupted = 0;
   droppedIterations = 0;
+  /** VUs the executor holds right now (k6's active VUs), whether or not they are mid-iteration. */
   activeVUs = 0;
   /** Whether iterations start on an arrival-rate timeline (and so can start late). */
   readonly arrivalRate: boolean;

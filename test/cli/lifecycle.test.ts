@@ -116,3 +116,43 @@ export default async function () {
   assert.equal(summary.metrics['checks{group:::outer::inner}']!.values.passes, 2);
   assert.equal(summary.metrics.checks!.values.passes, 4);
 });
+
+test('handleSummary outputs replace the text summary', async (t) => {
+  const { dir, stdout } = await runScript(
+    t,
+    `export const options = { iterations: 3 };
+export default function () {}
+export function handleSummary(data: { metrics: Record<string, { values: { count: number } }> }) {
+  return {
+    stdout: 'custom ' + data.metrics.iterations.values.count + '\\n',
+    'out/iterations.json': JSON.stringify(data.metrics.iterations.values.count),
+  };
+}
+`,
+  );
+  assert.equal(stdout, 'custom 3\n');
+  assert.equal(readFileSync(join(dir, 'out/iterations.json'), 'utf8'), '3');
+});
+
+test('summary export has the k6 v1 shape', async (t) => {
+  const { summary, stdout } = await runScript(
+    t,
+    `import { check } from 'frameload';
+export const options = { iterations: 4, thresholds: { iterations: ['count==4'], 'checks{check:odd}': ['rate<1'] } };
+let n = 0;
+export default function () { n++; check(n, { odd: (v) => v % 2 === 1 }); }
+`,
+  );
+  const data = summary as unknown as Record<string, any>;
+  assert.deepEqual(Object.keys(data).sort(), ['frameload', 'metrics', 'options', 'root_group', 'state']);
+  assert.deepEqual(data.metrics.iterations.type, 'counter');
+  assert.deepEqual(data.metrics.iterations.contains, 'default');
+  assert.equal(data.metrics.iterations.values.count, 4);
+  assert.deepEqual(data.metrics.iterations.thresholds, { 'count==4': { ok: true } });
+  assert.deepEqual(data.metrics['checks{check:odd}'].values, { rate: 0.5, passes: 2, fails: 2 });
+  assert.deepEqual(Object.keys(data.metrics.iteration_duration.values), ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)']);
+  assert.deepEqual(data.options, { summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'], summaryTimeUnit: '', noColor: false });
+  assert.equal(typeof data.state.testRunDurationMs, 'number');
+  assert.deepEqual(data.root_group.checks.map((c: { name: string; passes: number; fails: number }) => [c.name, c.passes, c.fails]), [['odd', 2, 2]]);
+  assert.match(stdout, /✓ 'count==4' count=4/);
+});

@@ -87,6 +87,7 @@ export async function runArrivalRate(
   const endMs = start + timeline.durationMs;
   const owned: VU[] = pool.take(config.preAllocatedVUs);
   const inFlight = new InFlight(env, () => owned, false);
+  scenario.activeVUs = owned.length;
   const idle: VU[] = [...owned].reverse();
   const done = (vu: VU): void => {
     idle.push(vu);
@@ -112,7 +113,10 @@ export async function runArrivalRate(
       let vu = idle.pop();
       if (!vu && owned.length < config.maxVUs) {
         vu = pool.takeOne();
-        if (vu) owned.push(vu);
+        if (vu) {
+          owned.push(vu);
+          scenario.activeVUs = owned.length;
+        }
       }
       if (vu) {
         inFlight.start(vu, scenario, done, start + at);
@@ -129,4 +133,5 @@ export async function runArrivalRate(
   await stages;
   await inFlight.drain(Math.min(clock.now(), endMs) + config.gracefulStopMs);
   for (const vu of owned) pool.release(vu);
+  scenario.activeVUs = 0;
 }

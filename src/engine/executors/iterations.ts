@@ -43,11 +43,9 @@ export class InFlight {
   start(vu: VU, scenario: ScenarioState, done: (vu: VU) => void, scheduledAtMs = this.env.clock.now()): void {
     vu.busy = true;
     vu.iterationScheduledAtMs = scheduledAtMs;
-    scenario.activeVUs++;
     this.running++;
     const finish = (): void => {
       vu.busy = false;
-      scenario.activeVUs--;
       this.running--;
       if (this.running === 0) this.onIdle?.();
       if (!this.doneStartsNext || ++completionsThisTurn < COMPLETIONS_PER_TURN) {

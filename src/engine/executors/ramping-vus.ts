@@ -53,12 +53,16 @@ export async function runRampingVus(
   const active: VU[] = [];
   const held: VU[] = [];
   const inFlight = new InFlight(env, () => [...active, ...held]);
+  const setActive = (target: number): void => {
+    scenario.activeVUs = Math.min(target, active.length + held.length + pool.freeCount);
+  };
   const loop = (vu: VU): void => {
     if (vu.rampingDown || stop.signal.aborted || clock.now() >= endMs) return;
     inFlight.start(vu, scenario, loop);
   };
 
   const setTarget = (target: number): void => {
+    setActive(target);
     while (active.length < target) {
       const vu = held.pop() ?? pool.takeOne();
       if (!vu) break;
@@ -101,4 +105,5 @@ export async function runRampingVus(
     vu.rampingDown = false;
     pool.release(vu);
   }
+  scenario.activeVUs = 0;
 }

@@ -12,6 +12,7 @@ type LoopConfig = Extract<ScenarioConfig, { executor: 'shared-iterations' | 'per
 export async function runVuLoop(config: LoopConfig, env: ExecutorEnv): Promise<void> {
   const { clock, scenario, pool } = env;
   const vus = pool.take(config.vus);
+  scenario.activeVUs = vus.length;
   const start = clock.now();
   scenario.startedAtMs = start;
   const endMs = start + (config.executor === 'constant-vus' ? config.durationMs : config.maxDurationMs);
@@ -56,4 +57,5 @@ export async function runVuLoop(config: LoopConfig, env: ExecutorEnv): Promise<v
   stopped = true;
   await inFlight.drain(Math.min(clock.now(), endMs) + config.gracefulStopMs);
   for (const vu of vus) pool.release(vu);
+  scenario.activeVUs = 0;
 }
