@@ -16,6 +16,7 @@ build: node_modules/.package-lock.json ## Install dependencies and bundle the CL
 
 typecheck: node_modules/.package-lock.json ## Type-check the sources, tests, typings and scenarios
 	npx tsc --noEmit -p tsconfig.json
+	npx tsc --noEmit -p types/tsconfig.json
 
 test: build typecheck ## Type checks and the whole test suite
 	$(NODE_TEST) $$(find test -name '*.test.ts' | sort)
