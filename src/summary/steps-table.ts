@@ -1,0 +1,33 @@
+import type { StepResult } from '../report/steps.ts';
+import { Color, displayWidth, formatDuration, formatPercent, padEnd, trimmedFixed, type Decorate } from './format.ts';
+
+const HEADERS = ['step', 'target ev/s', 'achieved ev/s', 'p50', 'p95', 'p99', 'errors', 'verdict'];
+
+/**
+ * Renders the per-step table of a ramping plan: target and achieved events per second, confirm
+ * latency percentiles, error rate and the SLO verdict, one row per step in plan order.
+ */
+export function renderSteps(steps: readonly StepResult[], indent: string, decorate: Decorate): string[] {
+  const rows = steps.map((step) => [
+    step.label,
+    trimmedFixed(step.targetEventsPerS, 1),
+    trimmedFixed(step.achievedEventsPerS, 1),
+    formatDuration(step.confirmMs.p50),
+    formatDuration(step.confirmMs.p95),
+    formatDuration(step.confirmMs.p99),
+    formatPercent(step.errorRate),
+    step.slo.met ? '✓ met' : `✗ ${step.slo.reasons.join(', ')}`,
+  ]);
+  const widths = HEADERS.map((header, i) => Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[i]!))));
+
+  const line = (cells: string[], verdictColor?: number): string => {
+    const padded = cells.map((cell, i) => (i === cells.length - 1 ? cell : padEnd(cell, widths[i]!)));
+    const verdict = padded.pop()!;
+    return `${indent}${padded.join('  ')}  ${verdictColor === undefined ? verdict : decorate(verdict, verdictColor)}`;
+  };
+
+  return [
+    line(HEADERS.map((h) => decorate(h, Color.bold))),
+    ...rows.map((cells, i) => line(cells, steps[i]!.slo.met ? Color.green : Color.red)),
+  ];
+}
