@@ -83,11 +83,19 @@ const EXPECTATIONS: Partial<Record<NetErrorCode, string>> = {
 /** Wraps a Node socket or TLS error into the NetError for its code, keeping it as the cause. */
 export function classifyError(error: unknown, phase: Phase, peer: string): NetError {
   const code = classifyCode(error, phase);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = describeCause(error);
   const expectation = EXPECTATIONS[code];
   let message = `${describePhase(phase)} failed: ${reason}`;
   if (expectation !== undefined) message += `; ${expectation}`;
   return netError(code, peer, message, error);
+}
+
+/** Returns a one-line reason; OpenSSL messages carry source paths and newlines, so their reason is used. */
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { reason, code } = error as Error & { reason?: unknown; code?: unknown };
+  if (typeof reason === 'string' && typeof code === 'string' && code.startsWith('ERR_SSL_')) return `${reason} (${code})`;
+  return error.message;
 }
 
 function describePhase(phase: Phase): string {

@@ -61,6 +61,7 @@ export class Connection implements Closable {
   private readonly receiveTimeoutMs: number;
   private readonly maxQueuedFrames: number;
   private readonly tags: Tags | undefined;
+  private readonly clientCert: boolean;
   private readonly unregister: () => void;
 
   private readonly queue: unknown[] = [];
@@ -84,6 +85,7 @@ export class Connection implements Closable {
   private bytesSentSeen = 0;
   private bytesReceivedSeen = 0;
   private framesInChunk = 0;
+  private framesReceived = 0;
 
   constructor(
     private readonly scope: VuScope,
@@ -100,6 +102,7 @@ export class Connection implements Closable {
     this.receiveTimeoutMs = options.receiveTimeoutMs;
     this.maxQueuedFrames = options.maxQueuedFrames;
     this.tags = options.tags;
+    this.clientCert = options.clientCert;
     const secure = dialed.handshakeMs === null ? null : (dialed.socket as TLSSocket);
     this.tlsVersion = secure?.getProtocol() ?? null;
     this.alpnProtocol = typeof secure?.alpnProtocol === 'string' ? secure.alpnProtocol : null;
@@ -117,7 +120,6 @@ export class Connection implements Closable {
 
     metrics.open.count++;
     metrics.connectionsOpen.add(metrics.open.count, scope.tags);
-    this.emit(metrics.connectDuration, dialed.connectMs);
     if (dialed.handshakeMs !== null) this.emit(metrics.tlsHandshakeDuration, dialed.handshakeMs);
     this.flushByteCounts();
   }
@@ -255,7 +257,10 @@ export class Connection implements Closable {
     } catch (error) {
       this.fail(this.decodeFailure(error));
     }
-    if (this.framesInChunk > 0) this.emit(this.metrics.framesReceived, this.framesInChunk);
+    if (this.framesInChunk > 0) {
+      this.framesReceived += this.framesInChunk;
+      this.emit(this.metrics.framesReceived, this.framesInChunk);
+    }
     this.flushByteCounts();
   };
 
@@ -331,14 +336,26 @@ export class Connection implements Closable {
       return;
     }
     const waiting = this.receivers.length + this.requests.length > 0;
-    const closed = netError('closed', this.peer, 'the peer closed the connection between frames');
+    const closed = netError('closed', this.peer, `the peer closed the connection between frames${this.clientCertHint()}`);
     this.shutDown(closed, false);
     if (waiting) this.observe(closed);
   };
 
   private readonly onError = (error: Error): void => {
-    this.fail(classifyError(error, 'established', this.peer));
+    const failure = classifyError(error, 'established', this.peer);
+    if (failure.code === 'reset') failure.message += this.clientCertHint();
+    this.fail(failure);
   };
+
+  /**
+   * Returns a hint for a close before any frame arrived on a connection that sent a client certificate.
+   * Node.js servers reject an untrusted certificate by closing without a TLS alert, so under TLS 1.3
+   * nothing on the wire tells this apart from an ordinary close.
+   */
+  private clientCertHint(): string {
+    if (!this.clientCert || this.framesReceived > 0) return '';
+    return ' before sending any frame; if the server checks client certificates, it may have rejected this one';
+  }
 
   private readonly onDrain = (): void => {
     const waiters = this.drainWaiters.splice(0);
@@ -388,7 +405,7 @@ export class Connection implements Closable {
   /** Fails the connection: counts the error, rejects everything pending, tells 'error' listeners, destroys. */
   private fail(error: NetError, alreadyCounted = false): void {
     if (!this.open) return;
-    this.shutDown(error, alreadyCounted);
+    this.shutDown(error, true);
     if (!alreadyCounted) this.countError(error);
     this.socket.destroy();
     const target = error.code === 'closed' && error.cause instanceof NetError ? error.cause : error;

@@ -12,8 +12,7 @@ export interface Dialed {
   readonly socket: net.Socket;
   /** The TCP socket underneath; its byte counters include TLS records and the handshake. */
   readonly raw: net.Socket;
-  readonly connectMs: number;
-  /** Null for plain TCP. */
+  /** Milliseconds the TLS handshake took; null for plain TCP. */
   readonly handshakeMs: number | null;
 }
 
@@ -32,7 +31,8 @@ export class Dial<T> {
   private phase: Phase = 'connect';
   private settled = false;
   private readonly startedAt = performance.now();
-  private connectMs = 0;
+  /** Milliseconds the TCP connect took, or null while (or if never) connected. */
+  connectMs: number | null = null;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -80,7 +80,8 @@ export class Dial<T> {
     this.phase = 'handshake';
     const handshakeStart = performance.now();
     this.arm(this.options.handshakeTimeoutMs, 'tls_handshake_timeout', 'TLS handshake');
-    const secure = tls.connect({ ...tlsOptions, socket: this.raw });
+    // host is passed because Node checks the certificate against it and would assume 'localhost'.
+    const secure = tls.connect({ ...tlsOptions, host: this.options.peer.host, socket: this.raw });
     this.secure = secure;
     secure.on('error', this.onError);
     secure.once('close', this.onEarlyClose);
@@ -88,7 +89,13 @@ export class Dial<T> {
   };
 
   private readonly onError = (error: Error): void => {
-    this.fail(classifyError(error, this.phase, this.options.peer.text));
+    const failure = classifyError(error, this.phase, this.options.peer.text);
+    const code = (error as { code?: unknown }).code;
+    if (failure.code === 'tls_handshake' && code === 'ECONNRESET' && this.options.clientCert) {
+      // Node.js servers reject an untrusted client certificate by closing without a TLS alert.
+      failure.message += '; if the server checks client certificates, it may have rejected this one';
+    }
+    this.fail(failure);
   };
 
   private readonly onEarlyClose = (): void => {
@@ -105,7 +112,7 @@ export class Dial<T> {
 
     let result: T;
     try {
-      result = this.onReady({ socket, raw: this.raw, connectMs: this.connectMs, handshakeMs });
+      result = this.onReady({ socket, raw: this.raw, handshakeMs });
     } catch (error) {
       socket.destroy();
       this.reject(error as NetError);

@@ -41,6 +41,8 @@ export function createNetModule(scope: VuScope) {
       throw error;
     } finally {
       unregister();
+      // Recorded whenever TCP connected, so a failed TLS handshake still shows its connect time.
+      if (dial.connectMs !== null) scope.emit(metrics.connectDuration, dial.connectMs, resolved.tags);
     }
   }
 

@@ -1,5 +1,10 @@
 import type { TcpNetConnectOpts } from 'node:net';
-import type { ConnectionOptions as NodeTlsOptions } from 'node:tls';
+import {
+  createSecureContext,
+  type ConnectionOptions as NodeTlsOptions,
+  type SecureContext,
+  type SecureContextOptions,
+} from 'node:tls';
 
 import { ConfigError } from '../engine/errors.ts';
 import { parseDuration } from '../engine/duration.ts';
@@ -54,6 +59,8 @@ export const DEFAULT_MAX_QUEUED_FRAMES = 1024;
 export interface ResolvedOptions {
   readonly peer: PeerAddress;
   readonly tls: NodeTlsOptions | null;
+  /** Whether the TLS handshake offers a client certificate. */
+  readonly clientCert: boolean;
   readonly insecure: boolean;
   readonly connectTimeoutMs: number;
   readonly handshakeTimeoutMs: number;
@@ -129,9 +136,11 @@ export function resolveOptions(
     throw invalid('localAddress', 'an IP address string such as "127.0.0.2"', options.localAddress);
   }
 
+  const tls = useTls ? buildTlsOptions(peer, options, globals, insecure) : null;
   return {
     peer,
-    tls: useTls ? buildTlsOptions(peer, options, globals, insecure) : null,
+    tls: tls?.options ?? null,
+    clientCert: tls?.clientCert ?? false,
     insecure: useTls && insecure,
     connectTimeoutMs: timeoutOption('connectTimeout', options.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS),
     handshakeTimeoutMs: timeoutOption('handshakeTimeout', options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT_MS),
@@ -150,7 +159,7 @@ function buildTlsOptions(
   options: ConnectOptions,
   globals: Readonly<Record<string, unknown>>,
   insecure: boolean,
-): NodeTlsOptions {
+): { options: NodeTlsOptions; clientCert: boolean } {
   const servername = options.servername;
   if (servername !== undefined && (typeof servername !== 'string' || servername === '')) {
     throw invalid('servername', 'a non-empty host name', servername);
@@ -180,24 +189,41 @@ function buildTlsOptions(
     throw invalid('ciphers', 'an OpenSSL cipher list such as "ECDHE-ECDSA-AES128-GCM-SHA256"', ciphers);
   }
 
+  const context: SecureContextOptions = {};
+  if (options.ca !== undefined) context.ca = pem('ca', options.ca);
+  if (cert !== undefined) context.cert = pem('cert', cert);
+  if (key !== undefined) context.key = pem('key', key);
+  const passphrase = options.passphrase ?? auth?.passphrase;
+  if (passphrase !== undefined) {
+    if (typeof passphrase !== 'string') throw invalid('passphrase', 'a string', passphrase);
+    context.passphrase = passphrase;
+  }
+  if (minVersion) context.minVersion = minVersion;
+  if (maxVersion) context.maxVersion = maxVersion;
+  if (ciphers !== undefined) context.ciphers = ciphers;
+
   const tls: NodeTlsOptions = {
+    // Built here so that a bad key, passphrase or cipher list is an option error before any connect.
+    // TODO(net): cache contexts per distinct option set; each connect parses the PEM again, which
+    // costs about a millisecond of CPU and matters only for runs that open thousands of connections.
+    secureContext: createContext(context, cert !== undefined),
     rejectUnauthorized: !insecure,
     // Node sends no SNI for IP addresses; an explicit servername is sent as given.
     servername: servername ?? (isIp(peer.host) ? undefined : peer.host),
   };
-  if (options.ca !== undefined) tls.ca = pem('ca', options.ca);
-  if (cert !== undefined) tls.cert = pem('cert', cert);
-  if (key !== undefined) tls.key = pem('key', key);
-  const passphrase = options.passphrase ?? auth?.passphrase;
-  if (passphrase !== undefined) {
-    if (typeof passphrase !== 'string') throw invalid('passphrase', 'a string', passphrase);
-    tls.passphrase = passphrase;
-  }
-  if (minVersion) tls.minVersion = minVersion;
-  if (maxVersion) tls.maxVersion = maxVersion;
-  if (ciphers !== undefined) tls.ciphers = ciphers;
   if (alpn !== undefined) tls.ALPNProtocols = alpn;
-  return tls;
+  return { options: tls, clientCert: cert !== undefined };
+}
+
+function createContext(options: SecureContextOptions, withClientCert: boolean): SecureContext {
+  try {
+    return createSecureContext(options);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const key = /cipher/i.test(reason) ? 'ciphers' : withClientCert ? 'key' : 'ca';
+    const hint = key === 'key' ? '; check that cert and key match and that passphrase is right' : '';
+    throw new ConfigError(`connect options.${key}`, `cannot load the TLS settings: ${reason}${hint}`, { cause });
+  }
 }
 
 function isIp(host: string): boolean {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
 import { StandaloneScope } from '../../src/engine/vu-scope.ts';
@@ -48,62 +49,65 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-type OnSocket = (socket: net.Socket, raw: net.Socket) => void;
+type OnSocket = (socket: net.Socket) => void;
 
 /** Listens on 127.0.0.1 port 0; `onSocket` gets every accepted plain TCP socket. */
 export function listenTcp(onSocket: OnSocket = () => {}): Promise<TestServer> {
-  return listen((raw) => onSocket(raw, raw));
+  return listen(net.createServer(onSocket));
 }
 
 export interface TlsServerOptions {
   cert?: 'server-localhost' | 'server-agents' | 'server-no-ip-san';
+  /** Require a client certificate signed by the fixture CA. */
   requestCert?: boolean;
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
+  alpn?: string[];
 }
 
 /**
- * Listens on 127.0.0.1 port 0 and runs the TLS server side on each TCP socket, so tests can read the
- * raw byte counts. `onSocket` gets the TLS socket once the handshake completed.
+ * A node:tls server on 127.0.0.1 port 0. `sockets` are the raw TCP sockets underneath, whose byte
+ * counts include TLS records. `onSocket` gets each TLS socket once its handshake completed.
  */
-export function listenTls(options: TlsServerOptions, onSocket: OnSocket = () => {}): Promise<TestServer & { servernames: string[] }> {
+export async function listenTls(
+  options: TlsServerOptions,
+  onSocket: (socket: tls.TLSSocket) => void = () => {},
+): Promise<TestServer & { servernames: string[] }> {
   const cert = options.cert ?? 'server-localhost';
-  const context = tls.createSecureContext({
-    cert: tlsFixture(`${cert}.crt`),
-    key: tlsFixture(`${cert}.key`),
-    ca: options.requestCert ? tlsFixture('ca.crt') : undefined,
-    minVersion: options.minVersion,
-    maxVersion: options.maxVersion,
-  });
   const servernames: string[] = [];
-  const server = listen((raw) => {
-    const secure = new tls.TLSSocket(raw, {
-      isServer: true,
-      secureContext: context,
+  const server = tls.createServer(
+    {
+      cert: tlsFixture(`${cert}.crt`),
+      key: tlsFixture(`${cert}.key`),
+      ca: options.requestCert ? tlsFixture('ca.crt') : undefined,
       requestCert: options.requestCert ?? false,
       rejectUnauthorized: options.requestCert ?? false,
-    });
-    secure.on('error', () => {});
-    secure.once('secure', () => {
+      minVersion: options.minVersion,
+      maxVersion: options.maxVersion,
+      ALPNProtocols: options.alpn,
+    },
+    (secure) => {
       servernames.push((secure as tls.TLSSocket & { servername?: string | false }).servername || '');
-      onSocket(secure, raw);
-    });
-  });
-  return server.then((s) => Object.assign(s, { servernames }));
+      secure.on('error', () => {});
+      onSocket(secure);
+    },
+  );
+  server.on('tlsClientError', () => {});
+  return Object.assign(await listen(server), { servernames });
 }
 
-async function listen(onRaw: (raw: net.Socket) => void): Promise<TestServer> {
+async function listen(server: net.Server): Promise<TestServer> {
   const sockets: net.Socket[] = [];
   const closed = new Set<net.Socket>();
   let onChange = (): void => {};
-  const server = net.createServer((raw) => {
+  // 'connection' fires with the raw TCP socket for both net and tls servers.
+  server.on('connection', (raw: net.Socket) => {
     sockets.push(raw);
     raw.on('error', () => {});
     raw.once('close', () => {
       closed.add(raw);
       onChange();
     });
-    onRaw(raw);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -153,3 +157,41 @@ export const TLS_CLIENT = {
   cert: () => tlsFixture('client.crt'),
   key: () => tlsFixture('client.key'),
 };
+
+/**
+ * Runs `openssl s_server` on 127.0.0.1 requiring a client certificate from the fixture CA. Unlike a
+ * node:tls server, which closes silently when it rejects a client certificate, OpenSSL answers with
+ * a TLS alert, as most production TLS stacks do.
+ */
+export async function listenOpenssl(version: 'TLSv1.2' | 'TLSv1.3'): Promise<{ address: string; close(): void }> {
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as net.AddressInfo).port;
+  probe.close();
+  await once(probe, 'close');
+
+  const fixtures = new URL('../fixtures/tls/', import.meta.url).pathname;
+  const child = spawn(
+    'openssl',
+    [
+      's_server',
+      '-accept', `127.0.0.1:${port}`,
+      '-cert', `${fixtures}server-localhost.crt`,
+      '-key', `${fixtures}server-localhost.key`,
+      '-CAfile', `${fixtures}ca.crt`,
+      '-Verify', '1',
+      '-verify_return_error',
+      version === 'TLSv1.2' ? '-tls1_2' : '-tls1_3',
+    ],
+    { stdio: ['pipe', 'pipe', 'ignore'] },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ACCEPT')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`openssl s_server exited with ${code}: ${output}`)));
+  });
+  return { address: `127.0.0.1:${port}`, close: () => child.kill() };
+}
