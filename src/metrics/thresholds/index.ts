@@ -4,4 +4,3 @@ export { parseThresholdsOption, type ThresholdDefinition, type ThresholdWindow }
 export { parseThresholdExpression, type ThresholdExpression, type ThresholdOperator } from './expression.ts';
 export { parseThresholdKey, type ThresholdKey } from './key.ts';
 export type { ThresholdFailure, ThresholdResult } from './judge.ts';
-export { EngineThresholds } from './engine-port.ts';
