@@ -60,8 +60,8 @@ function parseComment(line: string, result: PrometheusText): void {
 }
 
 function parseSampleLine(line: string, lineNumber: number): PrometheusSample {
-  const fail = (what: string): never => {
-    throw new PrometheusParseError(lineNumber, `${what} in "${line.length > 200 ? `${line.slice(0, 200)}...` : line}"`);
+  const fail = (problem: string): never => {
+    throw new PrometheusParseError(lineNumber, `${problem} in "${line.length > 200 ? `${line.slice(0, 200)}...` : line}"`);
   };
 
   let pos = skipBlanks(line, 0);
@@ -79,7 +79,7 @@ function parseSampleLine(line: string, lineNumber: number): PrometheusSample {
       if (line[pos] !== '=') fail(`expected "=" after label ${label}`);
       pos = skipBlanks(line, pos + 1);
       if (line[pos] !== '"') fail(`expected a quoted value for label ${label}`);
-      const value = readQuoted(line, pos + 1, (what) => fail(`${what} in the value of label ${label}`));
+      const value = readQuoted(line, pos + 1, (problem) => fail(`${problem} in the value of label ${label}`));
       labels[label] = value.text;
       pos = skipBlanks(line, value.end);
       if (line[pos] === ',') pos = skipBlanks(line, pos + 1);
@@ -108,7 +108,7 @@ function parseFloatValue(text: string): number {
 }
 
 /** Reads a label value after its opening quote. The format defines three escapes, `\\`, `\"` and `\n`; any other is invalid. */
-function readQuoted(line: string, start: number, fail: (what: string) => never): { text: string; end: number } {
+function readQuoted(line: string, start: number, fail: (problem: string) => never): { text: string; end: number } {
   let text = '';
   for (let i = start; i < line.length; i++) {
     const c = line[i]!;

@@ -2,8 +2,8 @@
  * The report page's inline script. It reads the embedded capacity.json data and draws the charts
  * as SVG, with no library and no network access. Every data point is one element carrying
  * `data-series` and `data-step` (or `data-sample`), so a test can count what was drawn.
- * It is plain ES5-style JavaScript in a string because it runs in the browser, not in Node;
- * it avoids backticks and `${` so it can live in this template literal unchanged.
+ * It is plain ES5-style JavaScript in a string because it runs in the browser, not in Node.
+ * It contains no backticks and no dollar-brace, so the template literal keeps it unchanged.
  */
 export const REPORT_SCRIPT = String.raw`(function () {
   'use strict';
@@ -209,8 +209,8 @@ export const REPORT_SCRIPT = String.raw`(function () {
     ]
   });
 
-  // Latency goes to a log scale when the percentiles span more than a factor of 20, which a
-  // breaching step usually causes; otherwise a linear scale reads more easily.
+  // Latency goes to a log scale when the percentiles span more than a factor of 20, as they
+  // usually do once a step breaches. Below that, a linear scale reads more easily.
   var latencyValues = [];
   steps.forEach(function (s) { latencyValues.push(s.p50_ms, s.p95_ms, s.p99_ms); });
   var latencyMax = Math.max(maxOf(latencyValues), data.slo.p95_ms);

@@ -79,7 +79,9 @@ export function renderStepTable(report: CapacityJson): string {
   ];
 
   const rows = report.steps.map((step, i) => {
-    const rowClass = i === report.capacity_step ? ' class="capacity"' : i === report.breach?.step ? ' class="breach"' : '';
+    let rowClass = '';
+    if (i === report.capacity_step) rowClass = ' class="capacity"';
+    if (i === report.breach?.step) rowClass = ' class="breach"';
     const peak = step.resources;
     const cells = [
       `<td class="text">${escapeHtml(step.label)}</td>`,

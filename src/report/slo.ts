@@ -16,7 +16,7 @@ export interface Slo {
 /** The operators' objectives: p95 confirm latency 500 ms, 1% errors, 0.1% connection failures. */
 export const DEFAULT_SLO: Readonly<Slo> = Object.freeze({ p95Ms: 500, errRate: 0.01, connFailRate: 0.001 });
 
-/** Which objective a step broke; `confirms` means no batch was confirmed at all while load was offered. */
+/** An objective a step broke. `confirms` means no batch was confirmed at all while load was offered. */
 export type SloObjective = 'p95_ms' | 'error_rate' | 'conn_fail_rate' | 'confirms';
 
 /** The outcome of judging one step. */

@@ -2,7 +2,7 @@ import { CounterAggregate, RateAggregate, TrendAggregate } from '../metrics/aggr
 import { judgeStep, type Slo, type SloVerdict } from './slo.ts';
 
 /**
- * What part of a plan a step belongs to. Capacity is judged over `warmup`, `ramp` and `stage`
+ * The part of a plan a step belongs to. Capacity is judged over `warmup`, `ramp` and `stage`
  * steps only, so a spike or soak that follows the ramp cannot change it.
  */
 export type StepPhase = 'warmup' | 'ramp' | 'spike' | 'soak' | 'stage';

@@ -4,7 +4,7 @@ import { renderReportHtml, writeReportHtml, type ReportHtmlOptions } from './htm
 import type { Slo } from './slo.ts';
 import type { StepResult } from './steps.ts';
 
-/** Where `writeReports` put its files, and the data they contain. */
+/** Paths of the files `writeReports` wrote, and the data in them. */
 export interface WrittenReports {
   capacityJsonPath: string;
   reportHtmlPath: string;

@@ -24,7 +24,7 @@ async function serve(t: TestContext, respond: () => { status: number; body: stri
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
 }
 
-/** A clock that returns the given epoch milliseconds in order. */
+/** Returns a clock that reads the given epoch milliseconds in order. */
 function scriptedClock(...times: number[]): () => number {
   return () => {
     const next = times.shift();
@@ -48,7 +48,7 @@ function processBody(cpuSeconds: number, rssBytes: number, openFds: number): str
   ].join('\n');
 }
 
-/** A node_exporter page of a 2-CPU host; `idle` and `busy` are seconds per CPU. */
+/** Renders a node_exporter page of a 2-CPU host, with `idle`, `iowait` and `busy` in seconds per CPU. */
 function nodeExporterBody(idle: number, iowait: number, busy: number, available: number): string {
   const lines = ['# TYPE node_cpu_seconds_total counter'];
   for (const cpu of ['0', '1']) {

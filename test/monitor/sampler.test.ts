@@ -11,7 +11,7 @@ import { MonitorError } from '../../src/monitor/errors.ts';
 import { ResourceSampler } from '../../src/monitor/sampler.ts';
 import type { ResourceSample } from '../../src/monitor/types.ts';
 
-/** An endpoint whose nth scrape reports 0.25·n CPU seconds and (n+1)·100 MB RSS, or HTTP 500 where `failAt` says. */
+/** Serves a page whose nth scrape reports 0.25·n CPU seconds and (n+1)·100 MB RSS, or HTTP 500 for the scrapes in `failAt`. */
 async function countingEndpoint(t: TestContext, failAt: ReadonlySet<number> = new Set()): Promise<string> {
   let scrapes = 0;
   const server = createServer((_req, res) => {
@@ -31,7 +31,7 @@ async function countingEndpoint(t: TestContext, failAt: ReadonlySet<number> = ne
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
 }
 
-/** A clock that advances one second per reading, so each interval is exactly 1000 ms. */
+/** Returns a clock that advances one second per reading, so each interval is exactly 1000 ms. */
 function secondsClock(): () => number {
   let t = 1_700_000_000_000;
   return () => (t += 1000);

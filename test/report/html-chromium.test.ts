@@ -109,7 +109,10 @@ test('report renders in Chromium', async (t) => {
   const targets = elements(dom, 'circle', 'target');
   for (const p of targets.concat(elements(dom, 'circle', 'p99'), elements(dom, 'circle', 'cpu'))) {
     const [cx, cy] = [Number(p.cx), Number(p.cy)];
-    assert.ok(cx >= PLOT.left && cx <= PLOT.right && cy >= PLOT.top && cy <= PLOT.bottom, `point ${cx},${cy} outside the plot`);
+    assert.ok(cx >= PLOT.left, `point ${cx},${cy} left of the plot`);
+    assert.ok(cx <= PLOT.right, `point ${cx},${cy} right of the plot`);
+    assert.ok(cy >= PLOT.top, `point ${cx},${cy} above the plot`);
+    assert.ok(cy <= PLOT.bottom, `point ${cx},${cy} below the plot`);
   }
   for (let i = 1; i < targets.length; i++) {
     assert.ok(Number(targets[i]!.cx) > Number(targets[i - 1]!.cx), `target ${i} not right of ${i - 1}`);

@@ -8,9 +8,9 @@ import { computeStepResult, type StageSamples } from '../../src/report/steps.ts'
 // The histogram keeps values in microseconds with at most 1/1024 relative error above 2.048 ms.
 const HISTOGRAM_ERROR = 1 / 1024;
 
-function assertNear(actual: number, expected: number, what: string): void {
+function assertNear(actual: number, expected: number, label: string): void {
   const tolerance = expected * HISTOGRAM_ERROR;
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} not within ${tolerance} of ${expected}`);
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: ${actual} not within ${tolerance} of ${expected}`);
 }
 
 function counter(...values: number[]): CounterAggregate {
@@ -29,7 +29,7 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-/** A 10-second step: 100 batches of 100 events confirmed in 1..100 ms, 2 timeouts, 1 refused connect. */
+/** Builds a 10-second step: 100 batches of 100 events confirmed in 1..100 ms, 2 timeouts, 1 refused connect. */
 function scriptedStage(): StageSamples {
   const connections = new RateAggregate();
   for (let i = 0; i < 1000; i++) connections.add(i < 2 ? 1 : 0);
@@ -134,7 +134,7 @@ test('step without samples has zeros and fails on confirms', () => {
 });
 
 test('step windows from Aggregate.since', () => {
-  // The engine snapshots cumulative aggregates at stage boundaries; the step sees only its own samples.
+  // An engine can snapshot cumulative aggregates at stage boundaries, so the step contains only its own samples.
   const run = new TrendAggregate();
   for (const v of range(1000, 1999)) run.add(v);
   const atStageStart = run.copy();
