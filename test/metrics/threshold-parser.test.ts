@@ -112,9 +112,9 @@ describe('thresholds option', () => {
     const defs = parseThresholdsOption({
       net_confirm_duration: ['p(95)<500', { threshold: 'p(99)<1000', abortOnFail: true, delayAbortEval: '1m30s' }],
       'agent_errors{code:timeout}': 'count<5',
-      batch_size: [{ threshold: 'p(95)<500', window: 'stage' }, { threshold: 'avg<100', window: '30s' }],
+      batch_size: [{ threshold: 'p(95)<500', window: 'stage' }, { threshold: 'avg<100', window: '30s' }, { threshold: 'avg<100', window: 1500 }],
     });
-    assert.equal(defs.length, 5);
+    assert.equal(defs.length, 6);
 
     assert.equal(defs[0]!.label, 'p(95)<500');
     assert.equal(defs[0]!.abortOnFail, false);
@@ -131,6 +131,8 @@ describe('thresholds option', () => {
     assert.deepEqual(defs[3]!.window, { kind: 'stage' });
     assert.equal(defs[4]!.label, 'avg<100 [30s]');
     assert.deepEqual(defs[4]!.window, { kind: 'time', ms: 30_000, source: '30s' });
+    assert.equal(defs[5]!.label, 'avg<100 [1500ms]');
+    assert.deepEqual(defs[5]!.window, { kind: 'time', ms: 1500, source: '1500ms' });
   });
 
   test('no thresholds', () => {
@@ -147,6 +149,7 @@ describe('thresholds option', () => {
     [{ d: [{ threshold: 'avg<1', delayAbortEval: '10 seconds' }] }, 'invalid threshold "avg<1" on "d": delayAbortEval: expected a duration such as "10s" or "1m30s", got "10 seconds"'],
     [{ d: [{ threshold: 'avg<1', window: 'ramp' }] }, 'invalid threshold "avg<1" on "d": window: expected "stage" or a duration such as "30s", got "ramp"'],
     [{ d: [{ threshold: 'avg<1', window: '0s' }] }, 'invalid threshold "avg<1" on "d": window: expected a duration above zero, got "0s"'],
+    [{ d: [{ threshold: 'avg<1', window: true }] }, 'invalid threshold "avg<1" on "d": window: expected "stage" or a duration such as "30s", got true'],
     [{ d: [{ threshold: 'avg<1', abortonfail: true }] }, 'invalid threshold "avg<1" on "d": unknown field "abortonfail"; expected threshold, abortOnFail, delayAbortEval or window'],
   ];
   for (const [option, message] of invalid) {

@@ -94,15 +94,16 @@ function parseWindow(value: unknown, fail: (reason: string, cause?: unknown) => 
   if (value === undefined) return { kind: 'all' };
   if (value === 'stage') return { kind: 'stage' };
   const expected = `window: expected "stage" or a duration such as "30s", got ${describe(value)}`;
-  if (typeof value !== 'string') return fail(expected);
+  if (typeof value !== 'string' && typeof value !== 'number') return fail(expected);
   let ms: number;
   try {
+    // A number is milliseconds, as for every k6 duration.
     ms = parseDuration(value, 'window');
   } catch (error) {
     return fail(expected, error);
   }
   if (ms <= 0) return fail(`window: expected a duration above zero, got ${describe(value)}`);
-  return { kind: 'time', ms, source: value.trim() };
+  return { kind: 'time', ms, source: typeof value === 'number' ? `${value}ms` : value.trim() };
 }
 
 function define(key: ThresholdKey, source: string, abortOnFail: boolean, delayAbortEvalMs: number, window: ThresholdWindow): ThresholdDefinition {
