@@ -4,6 +4,7 @@ import type { Runtime } from '../engine/runtime.ts';
 import { CheckTree } from '../metrics/checks.ts';
 import type { MetricRegistry } from '../metrics/registry.ts';
 import { Thresholds } from '../metrics/thresholds/index.ts';
+import { createAgentModule } from '../agent/module.ts';
 import { createNetModule } from '../net/module.ts';
 import { ScriptModules } from '../script/instance.ts';
 
@@ -37,6 +38,7 @@ export function createRunServices(): RunServices {
     createModules(runtime) {
       const modules = new ScriptModules(runtime);
       modules.register('frameload/net', (vu) => createNetModule(vu));
+      modules.register('frameload/agent', (vu) => createAgentModule(vu));
       return modules;
     },
   };
