@@ -42,6 +42,8 @@ export interface RunInput {
   createModules(runtime: Runtime): ScriptModules;
   /** Called about once a second with the live state, for progress display. */
   onProgress?(run: RunState): void;
+  /** Follow the run's stages, such as the per-step results of ramping scenarios. */
+  observers?: RunObserver[];
 }
 
 /** What the run produced, for the summary. */
@@ -58,6 +60,20 @@ export interface RunResult {
   mainExports: Record<string, unknown>;
   abortReason?: string;
   interrupted: boolean;
+  /** Why the test ended before its planned end without an interruption, if it did. */
+  finishedEarly?: string;
+}
+
+/**
+ * Something that follows a run as it goes: called after VU init (metrics are defined by then, so
+ * breakdowns can be declared), at every ramping stage boundary, and at the end.
+ */
+export interface RunObserver {
+  onStart?(context: { registry: MetricRegistry; options: ResolvedOptions; run: Run }): void;
+  /** `elapsedMs` counts from the test start; `atMs` is Unix epoch milliseconds. */
+  onStageStart?(scenario: ScenarioState, stage: number, elapsedMs: number, atMs: number): void;
+  onStageEnd?(scenario: ScenarioState, stage: number, elapsedMs: number, atMs: number): void;
+  onEnd?(result: RunResult): void;
 }
 
 export interface RunState {
@@ -77,11 +93,21 @@ export class Run {
   private interrupted = false;
   private abortReason: string | undefined;
   private thresholdAbort = false;
+  private finishedEarly: string | undefined;
 
   constructor(private readonly input: RunInput) {}
 
   stop(): void {
     this.interrupted = true;
+    this.stopController.abort();
+  }
+
+  /**
+   * Ends the test gracefully because it reached its goal (a capacity plan past its breaching step):
+   * running iterations get their gracefulStop, and the exit code stays 0 unless thresholds failed.
+   */
+  finishEarly(reason: string): void {
+    this.finishedEarly ??= reason;
     this.stopController.abort();
   }
 
@@ -123,6 +149,8 @@ export class Run {
     for (const [metric, tagNames] of Object.entries(options.breakdowns)) registry.get(metric)?.breakdown(tagNames, true);
     builtins.vusMax.add(plan.totalVUs, runTags);
     thresholds.start();
+    const observers = input.observers ?? [];
+    for (const o of observers) o.onStart?.({ registry, options, run: this });
 
     // setup() runs once; each VU gets its own copy of the JSON-serialisable result, as in k6.
     let setupData: unknown;
@@ -176,8 +204,14 @@ export class Run {
             hardStop: this.hardStopController.signal,
           },
           {
-            start: (stage) => thresholds.onStageStart(config.name, stage, elapsed()),
-            end: (stage) => thresholds.onStageEnd(config.name, stage, elapsed()),
+            start: (stage) => {
+              thresholds.onStageStart(config.name, stage, elapsed());
+              for (const o of observers) o.onStageStart?.(scenario, stage, elapsed(), Date.now());
+            },
+            end: (stage) => {
+              thresholds.onStageEnd(config.name, stage, elapsed());
+              for (const o of observers) o.onStageEnd?.(scenario, stage, elapsed(), Date.now());
+            },
           },
         );
       }),
@@ -206,9 +240,9 @@ export class Run {
     let exitCode: number = ExitCode.ok;
     if (this.abortReason !== undefined) exitCode = ExitCode.scriptAborted;
     else if (!thresholdsPassed) exitCode = ExitCode.thresholdsFailed;
-    else if (this.interrupted) exitCode = ExitCode.interrupted;
+    else if (this.interrupted && this.finishedEarly === undefined) exitCode = ExitCode.interrupted;
 
-    return {
+    const result: RunResult = {
       exitCode,
       registry,
       options,
@@ -219,8 +253,11 @@ export class Run {
       setupData,
       mainExports,
       abortReason: this.abortReason,
-      interrupted: this.interrupted && !this.thresholdAbort && this.abortReason === undefined,
+      interrupted: this.interrupted && !this.thresholdAbort && this.abortReason === undefined && this.finishedEarly === undefined,
+      finishedEarly: this.finishedEarly,
     };
+    for (const o of observers) o.onEnd?.(result);
+    return result;
   }
 
   /** Runs the first init pass and resolves options and the execution plan, as `frameload inspect` shows them. */
