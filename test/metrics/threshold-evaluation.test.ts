@@ -109,6 +109,16 @@ describe('whole-run thresholds', () => {
     ['value<1', 'trend', 'aggregation "value" does not apply to a trend metric; expected avg, min, max, med, p(N) or count'],
     ['rate<1', 'trend', 'aggregation "rate" does not apply to a trend metric; expected avg, min, max, med, p(N) or count'],
   ];
+  test('gauge extremes rejected in time window', () => {
+    const registry = new MetricRegistry();
+    registry.define('agents', 'gauge');
+    const thresholds = new Thresholds({ agents: [{ threshold: 'max<10', window: '30s' }, { threshold: 'value<10', window: '30s' }] }, registry);
+    assert.throws(() => thresholds.start(), {
+      code: 'invalid_threshold',
+      message: 'invalid threshold "max<10" on "agents": a gauge\'s max cannot be judged over a time window, because gauges keep no samples; use "value", or window: "stage"',
+    });
+  });
+
   for (const [expression, type, reason] of wrongAggregations) {
     test(`${expression} rejected on ${type}`, () => {
       const registry = new MetricRegistry();
@@ -293,6 +303,24 @@ describe('stage windows', () => {
     assert.equal(result.judged, 2);
     assert.equal(result.failures.length, 1);
     assert.equal(result.failures[0]!.scenario, 'b');
+  });
+
+  test('gauge extremes per stage', () => {
+    const registry = new MetricRegistry();
+    const agents = registry.define('agents', 'gauge');
+    const thresholds = new Thresholds({ agents: [{ threshold: 'max<=5', window: 'stage' }] }, registry);
+    thresholds.start();
+    agents.add(5, { scenario: 's', stage: '0' });
+    agents.add(8, { scenario: 's', stage: '1' });
+    agents.add(2, { scenario: 's', stage: '1' });
+    thresholds.onStageEnd('s', 0, 1000);
+    thresholds.onStageEnd('s', 1, 2000);
+    thresholds.finish(2000);
+    const result = thresholds.results().agents!['max<=5 [stage]']!;
+    assert.deepEqual(
+      result.failures.map((f) => [f.stage, f.value]),
+      [['1', 8]],
+    );
   });
 
   test('submetric filter applies per stage', () => {

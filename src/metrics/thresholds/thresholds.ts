@@ -73,6 +73,14 @@ export class Thresholds {
       }
       const reason = aggregationError(expression, metric.type);
       if (reason) throw new ThresholdConfigError(key.source, expression.source, reason);
+      // A gauge keeps its extremes over the whole run only, so a time window cannot narrow them.
+      if (metric.type === 'gauge' && definition.window.kind === 'time' && expression.aggregation !== 'value') {
+        throw new ThresholdConfigError(
+          key.source,
+          expression.source,
+          `a gauge's ${expression.aggregation} cannot be judged over a time window, because gauges keep no samples; use "value", or window: "stage"`,
+        );
+      }
 
       const hasFilter = Object.keys(key.filter).length > 0;
       const aggregate = hasFilter ? metric.submetric(key.filter).aggregate : metric.root;
