@@ -42,8 +42,9 @@ let batchesConfirmed = 0;
 let stopAt = Infinity;
 
 function open(): Socket {
-  if (values.plain) return connectTcp({ host, port, noDelay: true });
-  return connectTls({ host, port, noDelay: true, ...(ca === undefined ? { rejectUnauthorized: false } : { ca }) });
+  const socket = values.plain ? connectTcp({ host, port }) : connectTls({ host, port, ...(ca === undefined ? { rejectUnauthorized: false } : { ca }) });
+  socket.setNoDelay(true); // one small frame per write: no waiting for ACKs (Nagle's algorithm)
+  return socket;
 }
 
 function frame(json: string): Uint8Array {
