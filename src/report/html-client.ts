@@ -29,7 +29,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
   samples.forEach(function (s) { endMs = Math.max(endMs, s.t_ms); });
   var unitMs = endMs - origin > 180000 ? 60000 : 1000;
   var xLabel = 'time since the first step (' + (unitMs === 60000 ? 'min' : 's') + ')';
-  var xMax = (endMs - origin) / unitMs;
+  var xMax = Math.max((endMs - origin) / unitMs, 1e-3);
   function xOf(ms) { return (ms - origin) / unitMs; }
 
   function fmt(v) {
@@ -69,7 +69,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
     return { ticks: ticks, at: function (y) { return Math.max(0, y) / top; }, label: '' };
   }
 
-  // A log scale over whole decades; values at or below the bottom decade sit on the axis.
+  // A log scale over whole decades. Values at or below the bottom decade sit on the axis.
   function logScale(min, max) {
     var lo = Math.floor(Math.log10(min));
     var hi = Math.max(lo + 1, Math.ceil(Math.log10(max)));
@@ -96,6 +96,14 @@ export const REPORT_SCRIPT = String.raw`(function () {
   function drawChart(name, spec) {
     var figure = document.querySelector('figure[data-chart="' + name + '"]');
     if (!figure) return;
+    if (spec.series.length === 0 && !spec.bars) {
+      var empty = document.createElement('p');
+      empty.className = 'empty';
+      empty.textContent = spec.emptyText;
+      figure.querySelector('.plot').appendChild(empty);
+      figure.setAttribute('data-rendered', 'true');
+      return;
+    }
     var scale = spec.yLog ? logScale(spec.yMin, spec.yMax) : linearScale(spec.yMax);
     function py(y) { return PAD.top + PLOT_H - scale.at(y) * PLOT_H; }
 
@@ -267,6 +275,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
       { key: 'host-cpu', label: 'host CPU (% of all cores)', color: '#0891b2', line: 'join', radius: 2.5, points: samplePoints('host_cpu_percent', 1, '%') }
     ].filter(function (s) { return s.points.length > 0; });
     drawChart('cpu', {
+      emptyText: 'The monitor source reported no CPU readings.',
       yLabel: 'CPU (%)',
       yMax: Math.max(100, maxOf(cpuSeries.map(function (s) { return maxOf(s.points.map(function (p) { return p.y; })); }))),
       series: cpuSeries
@@ -278,6 +287,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
       { key: 'host-mem-available', label: 'host memory available', color: '#ca8a04', line: 'join', radius: 2.5, points: samplePoints('host_mem_available_bytes', MiB, 'MiB') }
     ].filter(function (s) { return s.points.length > 0; });
     drawChart('memory', {
+      emptyText: 'The monitor source reported no memory readings.',
       yLabel: 'memory (MiB)',
       yMax: maxOf(memorySeries.map(function (s) { return maxOf(s.points.map(function (p) { return p.y; })); })),
       series: memorySeries

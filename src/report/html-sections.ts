@@ -1,4 +1,4 @@
-import type { CapacityJson, CapacityJsonPeak } from './capacity-json.ts';
+import type { CapacityJson, CapacityJsonPeak, CapacityJsonSample } from './capacity-json.ts';
 import { formatMiB, formatMs, formatNumber, formatRate, formatRatio } from './format.ts';
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
@@ -70,11 +70,11 @@ function describePeakParts(peak: CapacityJsonPeak): string[] {
 
 /** Renders the per-step table; the capacity and breaching rows carry the classes `capacity` and `breach`. */
 export function renderStepTable(report: CapacityJson): string {
-  const monitored = report.resources !== undefined;
+  const resourceColumns = peakColumns(report);
   const head = [
     'Step', 'Target events/s', 'Achieved events/s', 'Batches/s target / achieved', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms',
     'Errors (rate)', 'Connection failures / attempts', 'Dropped iterations', 'Send lateness p95 / max ms',
-    ...(monitored ? ['Peak CPU %', 'Peak RSS'] : []),
+    ...resourceColumns.map((c) => c.header),
     'SLO',
   ];
 
@@ -96,7 +96,7 @@ export function renderStepTable(report: CapacityJson): string {
       `<td>${formatNumber(step.conn_failures)} / ${formatNumber(step.conn_attempts)} (${formatRatio(step.conn_fail_rate)})</td>`,
       num(step.dropped_iterations),
       `<td>${formatNumber(step.send_lateness_p95_ms)} / ${formatNumber(step.send_lateness_max_ms)}</td>`,
-      ...(monitored ? [optional(peak?.cpu_percent, formatNumber), optional(peak?.rss_bytes, formatMiB)] : []),
+      ...resourceColumns.map((c) => optional(peak ? peak[c.field] : null, c.format)),
       step.slo_met
         ? '<td class="met">met</td>'
         : `<td class="failed reasons-cell">${escapeHtml(step.slo_reasons.join(', '))}</td>`,
@@ -135,6 +135,20 @@ export function renderErrorTable(report: CapacityJson): string {
     '<thead><tr><th>Error code</th><th>Count</th><th>Share of errors</th><th class="text">First seen</th></tr></thead>\n' +
     `<tbody>\n${rows.join('\n')}\n</tbody>\n</table></div>`
   );
+}
+
+const PEAK_COLUMNS: readonly { header: string; field: keyof CapacityJsonPeak; sampleField: keyof CapacityJsonSample; format: (v: number) => string }[] = [
+  { header: 'Peak CPU % (one core)', field: 'cpu_percent', sampleField: 'cpu_percent', format: formatNumber },
+  { header: 'Peak RSS', field: 'rss_bytes', sampleField: 'rss_bytes', format: formatMiB },
+  { header: 'Peak host CPU %', field: 'host_cpu_percent', sampleField: 'host_cpu_percent', format: formatNumber },
+  { header: 'Min host memory available', field: 'host_mem_available_min_bytes', sampleField: 'host_mem_available_bytes', format: formatMiB },
+];
+
+// Only the readings the monitor source provides get a column, so a node_exporter run shows host
+// figures and a PID run shows process figures.
+function peakColumns(report: CapacityJson): typeof PEAK_COLUMNS {
+  const samples = report.resources?.samples ?? [];
+  return PEAK_COLUMNS.filter((c) => samples.some((s) => s[c.sampleField] !== null));
 }
 
 function num(value: number): string {

@@ -65,9 +65,9 @@ test('process CPU time of a 500 ms burn', async (t) => {
   const second = await monitor.sample();
 
   const cpuMs = (second.cpuPercent! / 100) * (second.timeMs - first.timeMs);
-  // The child stops at 500 ms of CPU by its own clock (it overshoots by one cpuUsage call), and
-  // /proc rounds each reading down to a 10 ms tick, so the difference can read as low as 490 ms
-  // (computed back from a percentage, hence the 0.5 ms of slack for rounding in floating point).
+  // The child stops at 500 ms of CPU by its own clock, overshooting by one cpuUsage call.
+  // /proc rounds each reading down to a 10 ms tick, so the difference can read as low as 490 ms.
+  // That value is computed back from a percentage, so 0.5 ms of slack covers float rounding.
   // IPC handling adds a few milliseconds on top.
   assert.ok(burn.cpuMicros! >= 500_000, `child burned only ${burn.cpuMicros} µs`);
   assert.ok(burn.cpuMicros! < 505_000, `child burned ${burn.cpuMicros} µs`);

@@ -119,3 +119,18 @@ test('reports written to one folder', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('report peak columns follow the source', () => {
+  const steps = steppedRun({ steps: 3, breachAt: 2 });
+  const samples = steps.map((s, i) => ({ timeMs: s.endMs, hostCpuPercent: 40 + i, hostMemAvailableBytes: (900 - i) * 1048576 }));
+  const html = renderReportHtml(
+    buildCapacityJson(steps, DEFAULT_SLO, { source: 'http://127.0.0.1:9100/metrics', intervalMs: 5000, failedSamples: 0, samples }),
+  );
+  const headers = [...html.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1]);
+
+  assert.ok(headers.includes('Peak host CPU %'));
+  assert.ok(headers.includes('Min host memory available'));
+  assert.ok(!headers.includes('Peak RSS'));
+  assert.match(html, /<tr class="capacity" data-step="1">.*<td>41<\/td><td>899 MiB<\/td><td class="met">met<\/td><\/tr>/);
+  assert.match(html, /peak host CPU 41% of all cores, host memory available down to 899 MiB\./);
+});
