@@ -15,7 +15,7 @@ export class ProgressDisplay {
       const plan = state.plan.scenarios.find((p) => p.name === s.name)!;
       const elapsed = Math.max(0, state.elapsedMs - plan.startTimeMs);
       const total = plan.durationMs;
-      const shown = Math.min(elapsed, total + plan.gracefulStopMs);
+      const shown = Math.floor(Math.min(elapsed, total + plan.gracefulStopMs) / 1000) * 1000;
       const share = total > 0 ? Math.min(1, shown / total) : 1;
       const bar = '='.repeat(Math.round(share * 30)).padEnd(30, ' ');
       const stage = s.stage === undefined ? '' : ` stage ${s.stage}`;
