@@ -9,7 +9,7 @@
 #
 # Usage: container/check.sh     (as root; run from anywhere)
 # Installs podman, runc and debootstrap from Debian when they are missing. All podman state
-# lives in a temporary folder inside a private mount namespace and is deleted at the end; only the
+# lives in a temporary folder inside a private mount namespace and is deleted at the end. Only the
 # debootstrap tarball stays, in FRAMELOAD_CONTAINER_CACHE (default ~/.cache/frameload-container).
 # Prints one line per check and ends with `container check: N passed, M failed`; exits 1 when any
 # check failed or did not run.
@@ -32,20 +32,32 @@ if [[ $(id -u) != 0 ]]; then
   exit 1
 fi
 
-# Re-run inside a private mount namespace: the bind mounts below and every overlay mount podman
-# makes disappear with the namespace, even when the check is killed.
-if [[ -z ${FRAMELOAD_CHECK_NAMESPACE:-} ]]; then
-  FRAMELOAD_CHECK_NAMESPACE=1 exec unshare --mount --propagation private bash "${BASH_SOURCE[0]}" "$@"
+# The check itself runs in a private mount namespace, so the tmpfs, the bind mounts and every
+# overlay mount podman makes there disappear with it, even when the check is killed. This outer
+# part only creates the state folder and removes it afterwards.
+if [[ -z ${FRAMELOAD_CHECK_STATE:-} ]]; then
+  state_dir=$(mktemp -d "${TMPDIR:-/tmp}/frameload-container.XXXXXX") || exit 1
+  # setsid makes the check the leader of its own process group, whose id is its pid.
+  FRAMELOAD_CHECK_STATE=$state_dir setsid unshare --mount --propagation private bash "${BASH_SOURCE[0]}" "$@" &
+  check_pid=$!
+  # Ctrl-C or a TERM to this process reaches the check and the podman command it waits for, and
+  # the check then cleans up before it exits.
+  trap 'kill -TERM -- -"$check_pid" 2> /dev/null' INT TERM
+  # wait returns early when a trapped signal arrives, so wait until the check has really ended.
+  while wait "$check_pid"; status=$?; kill -0 "$check_pid" 2> /dev/null; do :; done
+  rm -rf "$state_dir"
+  exit "$status"
 fi
 
 # shellcheck source=container/podman-env.sh
 source "$repo/container/podman-env.sh"
 
+# Every pass or fail call below counts as one check; a check that never ran counts as failed.
+total_checks=8
 started=$SECONDS
 passed=0
 failed=0
-not_run=0
-state_dir=
+state_dir=$FRAMELOAD_CHECK_STATE
 serve_container=
 
 pass() {
@@ -64,15 +76,14 @@ show_tail() {
 }
 
 finish() {
+  local not_run=$((total_checks - passed - failed))
   trap - EXIT
   if [[ -n $serve_container ]]; then
     podman rm --force --time 0 "$serve_container" > /dev/null 2>&1
   fi
-  if [[ -n $state_dir ]]; then
-    podman_env_teardown "$state_dir"
-  fi
+  podman_env_teardown "$state_dir"
   if ((not_run > 0)); then
-    log "$not_run checks did not run because an earlier step failed"
+    log "$not_run checks did not run"
   fi
   log "finished in $((SECONDS - started)) s"
   log "$passed passed, $((failed + not_run)) failed"
@@ -83,14 +94,13 @@ finish() {
   exit 0
 }
 
-# Ends the check after a failed step that later checks depend on, and counts those as not run.
+# Ends the check after a failed step that the remaining checks depend on.
 abort() {
-  not_run=$1
   finish
 }
 
 trap finish EXIT
-trap 'log "interrupted"; not_run=$((not_run + 1)); exit 130' INT TERM
+trap 'log "interrupted"; exit 130' INT TERM
 
 # --- Tools -------------------------------------------------------------------------------------
 
@@ -115,7 +125,10 @@ install_tools() {
   }
 }
 
-state_dir=$(mktemp -d "${TMPDIR:-/tmp}/frameload-container.XXXXXX")
+# The state lives on a tmpfs (about 300 MB at the peak) because deleting the images' files from a
+# disk mounted with `discard` took over 20 seconds. Unmounting the tmpfs is instant.
+mount -t tmpfs -o size=4g,mode=0700 frameload-container "$state_dir" ||
+  echo "       no tmpfs for the state folder; using $state_dir on disk"
 logs=$state_dir/logs
 mkdir -p "$logs"
 
@@ -123,23 +136,26 @@ if install_tools; then
   pass "podman $(podman --version | awk '{ print $3 }'), runc and debootstrap present"
 else
   fail "podman, runc and debootstrap present"
-  abort 6
+  abort
 fi
 
 podman_env_setup "$state_dir"
 for dir in "${shadowed_dirs[@]}"; do
   mkdir -p "$dir" "$state_dir/shadow$dir"
-  mount --bind "$state_dir/shadow$dir" "$dir"
+  if ! mount --bind "$state_dir/shadow$dir" "$dir"; then
+    fail "podman state kept private: mount --bind over $dir failed"
+    abort
+  fi
 done
 
 # --- Base image and frameload image ------------------------------------------------------------
 
-if timeout 600 "$repo/container/make-base-image.sh" > "$logs/base.log" 2>&1; then
+if timeout --foreground 600 "$repo/container/make-base-image.sh" > "$logs/base.log" 2>&1; then
   pass "node:20-slim stand-in imported ($(grep -o 'Node.js [0-9.]*' "$logs/base.log" | tail -n 1))"
 else
   fail "node:20-slim stand-in imported; end of its log:"
   show_tail "$logs/base.log"
-  abort 5
+  abort
 fi
 
 build_flags=(--pull=never --network=host --tag "$image")
@@ -148,14 +164,14 @@ build_flags=(--pull=never --network=host --tag "$image")
 if [[ -s $ca_bundle ]]; then
   build_flags+=(--secret "id=npm_ca,src=$ca_bundle")
 fi
-if timeout 600 podman build "${build_flags[@]}" "$repo" > "$logs/build.log" 2>&1; then
+if timeout --foreground 600 podman build "${build_flags[@]}" "$repo" > "$logs/build.log" 2>&1; then
   image_bytes=$(podman image inspect --format '{{.Size}}' "$image")
   base_bytes=$(podman image inspect --format '{{.Size}}' docker.io/library/node:20-slim)
   pass "image built: $((image_bytes / 1000000)) MB, of which $(((image_bytes - base_bytes) / 1000)) kB over the base"
 else
   fail "image built; end of the build log:"
   show_tail "$logs/build.log"
-  abort 4
+  abort
 fi
 
 run_flags=(--pull=never --network=host)
@@ -163,7 +179,7 @@ run_flags=(--pull=never --network=host)
 # --- Image contents ----------------------------------------------------------------------------
 
 expected_version=$(node -p "require('$repo/package.json').version")
-version_output=$(timeout 60 podman run --rm "${run_flags[@]}" "$image" --version 2>&1)
+version_output=$(timeout --foreground 60 podman run --rm "${run_flags[@]}" "$image" --version 2>&1)
 version_status=$?
 if [[ $version_status == 0 ]] && grep -qwF -- "$expected_version" <<< "$version_output"; then
   pass "frameload --version prints $expected_version"
@@ -172,15 +188,16 @@ else
   echo "$version_output" | sed 's/^/       | /'
 fi
 
-user_output=$(timeout 60 podman run --rm "${run_flags[@]}" --entrypoint id "$image" -u 2>&1)
+user_output=$(timeout --foreground 60 podman run --rm "${run_flags[@]}" --entrypoint id "$image" -u 2>&1)
 if [[ $user_output == 1000 ]]; then
   pass "runs as the unprivileged user (uid 1000)"
 else
   fail "runs as the unprivileged user: id -u printed '$user_output', expected 1000"
 fi
 
-# esbuild must be there because `frameload run` bundles scenarios; typescript and tsx are build tools.
-modules_output=$(timeout 60 podman run --rm "${run_flags[@]}" --entrypoint sh "$image" -c \
+# esbuild must be there because `frameload run` bundles scenarios, while typescript, tsx and
+# fast-check are only needed to build and test.
+modules_output=$(timeout --foreground 60 podman run --rm "${run_flags[@]}" --entrypoint sh "$image" -c \
   'cd /opt/frameload/node_modules && ls -d esbuild typescript tsx fast-check 2> /dev/null' 2>&1)
 if [[ $modules_output == esbuild ]]; then
   pass "node_modules holds production dependencies only"
@@ -195,9 +212,9 @@ port=$(node -e "const s = require('node:net').createServer().listen(0, '127.0.0.
 serve_container=frameload-check-serve-$$
 if ! podman run --detach --name "$serve_container" "${run_flags[@]}" "$image" \
   serve --host 127.0.0.1 --port "$port" --no-metrics > "$logs/serve-start.log" 2>&1; then
-  fail "frameload serve started; podman output:"
+  fail "smoke run: frameload serve did not start; podman output:"
   show_tail "$logs/serve-start.log"
-  abort 2
+  abort
 fi
 
 # The server writes its `listening on` line once the port accepts connections.
@@ -211,17 +228,17 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 if [[ -z $listening ]]; then
-  fail "frameload serve listening on 127.0.0.1:$port within 30 s; its output:"
+  fail "smoke run: frameload serve was not listening on 127.0.0.1:$port within 30 s; its output:"
   podman logs "$serve_container" > "$logs/serve.log" 2>&1
   show_tail "$logs/serve.log"
-  abort 2
+  abort
 fi
 
 # The container's user (uid 1000) writes the summary into this folder.
 summary_dir=$state_dir/summary
 mkdir -p "$summary_dir"
 chmod 0777 "$summary_dir"
-timeout 300 podman run --rm "${run_flags[@]}" --volume "$summary_dir:/summary" "$image" \
+timeout --foreground 300 podman run --rm "${run_flags[@]}" --volume "$summary_dir:/summary" "$image" \
   run /scripts/smoke.ts -e "HOST=127.0.0.1:$port" -e INSECURE_TLS=true \
   --summary-export /summary/summary.json > "$logs/smoke.log" 2>&1
 smoke_status=$?

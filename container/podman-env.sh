@@ -32,7 +32,7 @@ podman_env_setup() {
   export TMPDIR="$state_dir/tmp"
 }
 
-# Removes every container in STATE_DIR, unmounts what podman left mounted there and deletes the
+# Removes every container in STATE_DIR, unmounts everything mounted at or below it and deletes the
 # folder with the images in it. Safe to call twice and on a half-built state.
 podman_env_teardown() {
   local state_dir=$1 mount_point
@@ -42,8 +42,9 @@ podman_env_teardown() {
     podman rm --all --force --time 0 > /dev/null 2>&1 || true
   fi
 
-  # Overlay and shm mounts outlive a killed podman process. The deepest paths go first.
-  awk -v prefix="$state_dir/" 'index($2, prefix) == 1 { print $2 }' /proc/self/mounts | sort -r |
+  # Overlay and shm mounts outlive a killed podman process. The deepest paths go first, and a
+  # tmpfs at STATE_DIR itself goes last.
+  awk -v dir="$state_dir" '$2 == dir || index($2, dir "/") == 1 { print $2 }' /proc/self/mounts | sort -r |
     while read -r mount_point; do
       umount -l "$mount_point" 2> /dev/null || true
     done
