@@ -75,14 +75,14 @@ function startAgent(index: number): Promise<() => Promise<void>> {
     socket.once('close', () => reject(new Error(`${name}: connection closed before approval`)));
     onMessage = (message) => {
       if (message.subsystem !== 'auth') return;
-      if (message.status !== 'approved') reject(new Error(`${name}: auth status ${message.status}`));
-      else resolve(() => runBatches(socket, (handler) => (onMessage = handler)));
+      if (message.status !== 'approved') reject(new Error(`${name}: not approved, auth status ${message.status}`));
+      else resolve(() => runBatches(name, socket, (handler) => (onMessage = handler)));
     };
     socket.write(frame(JSON.stringify({ m: 'id', bootstrap_token: values.token, client_token: '', name, peer: `PEER${index}`, hostname: name, os: 'win64', v: '3.5.0.1111', tags: [], ts: Math.floor(Date.now() / 1000) })));
   });
 }
 
-function runBatches(socket: Socket, setHandler: (handler: (message: { m?: string; confirmId?: string }) => void) => void): Promise<void> {
+function runBatches(name: string, socket: Socket, setHandler: (handler: (message: { m?: string; confirmId?: string }) => void) => void): Promise<void> {
   socket.removeAllListeners('close');
   socket.removeAllListeners('error');
   let confirmId = 0;
@@ -92,7 +92,7 @@ function runBatches(socket: Socket, setHandler: (handler: (message: { m?: string
 
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
-    socket.once('close', () => reject(new Error('connection closed during batches')));
+    socket.once('close', () => reject(new Error(`${name}: connection closed while batches were in flight`)));
     const send = (): void => {
       if (performance.now() >= stopAt) {
         socket.removeAllListeners('close');
@@ -109,7 +109,7 @@ function runBatches(socket: Socket, setHandler: (handler: (message: { m?: string
       if (message.m !== 'confirm' || message.confirmId !== expected) return;
       batchesConfirmed++;
       if (intervalMs === 0) return send();
-      // Batches are due on a fixed timeline; a late one goes out at once instead of shifting the rest.
+      // Batches are due on a fixed timeline. A late one goes out at once instead of shifting the rest.
       const due = start + confirmId * intervalMs;
       setTimeout(send, Math.max(0, due - performance.now()));
     });
@@ -119,7 +119,7 @@ function runBatches(socket: Socket, setHandler: (handler: (message: { m?: string
 
 // Bounded in time: a server that stops confirming must not keep the benchmark running.
 setTimeout(() => {
-  console.error(`bare-tls-agent: no end ${durationMs / 1000 + 60} s after start; a confirm is missing or agents were not approved`);
+  console.error(`bare-tls-agent: timed out after ${durationMs / 1000 + 60} s: a confirm is missing or agents were not approved`);
   process.exit(1);
 }, durationMs + 60_000).unref();
 

@@ -211,7 +211,8 @@ function readPem(flag: string, path: string | undefined): Buffer | undefined {
 
 function startLine(server: RunningServer, options: ServerOptions): string {
   const host = server.address.includes(':') ? `[${server.address}]` : server.address;
-  const tls = !server.tls ? 'plain TCP' : server.selfSigned ? 'TLS with a self-signed certificate' : 'TLS';
+  let tls = 'plain TCP';
+  if (server.tls) tls = server.selfSigned ? 'TLS with a self-signed certificate' : 'TLS';
   const metrics = server.metricsPort === null ? 'metrics disabled' : `metrics at http://${host}:${server.metricsPort}/metrics`;
   const capacity = options.capacity ? `capacity ${options.capacity} events/s` : 'capacity unlimited';
   return `frameload serve: listening on ${host}:${server.port} (${tls}), ${capacity}, ${metrics}`;

@@ -5,7 +5,7 @@ import type { ResolvedServerOptions } from './options.ts';
 import type { ShareSelector } from './share.ts';
 import type { AgentStats, ServerStats } from './stats.ts';
 
-/** What every connection of one server shares. */
+/** State that every connection of one server shares. */
 export interface ServerContext {
   readonly options: ResolvedServerOptions;
   readonly stats: ServerStats;

@@ -7,7 +7,7 @@ export interface PendingConfirm {
 
 /**
  * The path from a received batch to its confirm: first one worker that processes `capacity` events per
- * second in arrival order across all agents, then a fixed `latency`, then a gate that holds every
+ * second in arrival order across all agents, then a fixed `latency`, then a gate that delays every
  * confirm while a stall lasts. Each stage is skipped while idle, so with capacity and latency at 0 and
  * no stall a batch is confirmed in the same tick it arrived.
  *

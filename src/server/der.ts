@@ -27,17 +27,17 @@ export function set(...items: Uint8Array[]): Uint8Array {
   return tlv(0x31, concat(items));
 }
 
-/** A context-specific constructed tag, e.g. `[0] EXPLICIT` (tag number 0..30). */
+/** Encodes a context-specific constructed tag, e.g. `[0] EXPLICIT` (tag number 0..30). */
 export function explicit(tagNumber: number, inner: Uint8Array): Uint8Array {
   return tlv(0xa0 | tagNumber, inner);
 }
 
-/** A context-specific primitive tag, e.g. `[2] IMPLICIT IA5String` in a GeneralName. */
+/** Encodes a context-specific primitive tag, e.g. `[2] IMPLICIT IA5String` in a GeneralName. */
 export function implicitPrimitive(tagNumber: number, value: Uint8Array): Uint8Array {
   return tlv(0x80 | tagNumber, value);
 }
 
-/** A non-negative INTEGER from its big-endian magnitude, with the sign byte DER requires. */
+/** Encodes a non-negative INTEGER from its big-endian magnitude, with the sign byte DER requires. */
 export function unsignedInteger(magnitude: Uint8Array): Uint8Array {
   let start = 0;
   while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
@@ -55,14 +55,14 @@ export function boolean(value: boolean): Uint8Array {
   return tlv(0x01, Uint8Array.of(value ? 0xff : 0x00));
 }
 
-/** An OBJECT IDENTIFIER from dotted text ("1.2.840.10045.4.3.2"). */
+/** Encodes an OBJECT IDENTIFIER from dotted text ("1.2.840.10045.4.3.2"). */
 export function objectIdentifier(dotted: string): Uint8Array {
   const arcs = dotted.split('.').map(Number);
   if (arcs.length < 2 || arcs.some((arc) => !Number.isSafeInteger(arc) || arc < 0)) {
     throw new RangeError(`objectIdentifier expects dotted decimal arcs, got ${JSON.stringify(dotted)}`);
   }
-  // The first two arcs share one subidentifier (40 * first + second); the rest use base-128 with
-  // the high bit set on every byte but the last.
+  // The first two arcs share one subidentifier (40 * first + second). Every subidentifier is written
+  // in base 128, with the high bit set on every byte but the last.
   const subidentifiers = [arcs[0]! * 40 + arcs[1]!, ...arcs.slice(2)];
   const bytes: number[] = [];
   for (const sub of subidentifiers) {
@@ -81,7 +81,7 @@ export function octetString(value: Uint8Array): Uint8Array {
   return tlv(0x04, value);
 }
 
-/** A BIT STRING whose length is a whole number of bytes (no unused bits). */
+/** Encodes a BIT STRING whose length is a whole number of bytes (no unused bits). */
 export function bitString(value: Uint8Array): Uint8Array {
   return tlv(0x03, concat([Uint8Array.of(0), value]));
 }
@@ -91,8 +91,8 @@ export function utf8String(text: string): Uint8Array {
 }
 
 /**
- * A certificate validity time: UTCTime up to 2049 and GeneralizedTime from 2050, as RFC 5280
- * section 4.1.2.5 requires, always in UTC with whole seconds.
+ * Encodes a certificate validity time in UTC with whole seconds. RFC 5280 section 4.1.2.5 requires
+ * UTCTime up to 2049 and GeneralizedTime from 2050.
  */
 export function time(date: Date): Uint8Array {
   const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ

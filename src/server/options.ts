@@ -16,7 +16,7 @@ export interface ServerOptions {
   capacity?: number;
   /** Milliseconds added to every confirm, after the worker. Default 0. */
   latency?: number;
-  /** Share of agents (0..1) answered with auth status "rejected", spread evenly. Default 0. */
+  /** Share of agents (0..1) that get auth status "rejected", spread evenly. Default 0. */
   rejectShare?: number;
   /** Share of batches (0..1) whose confirm is never sent, spread evenly. Default 0. */
   dropConfirmShare?: number;
@@ -26,7 +26,7 @@ export interface ServerOptions {
   noticeEvery?: number;
   /** Every Nth batch received (counted across all agents) starts a stall of `stallMs`. 0 = never. Default 0. */
   stallEvery?: number;
-  /** Milliseconds a stall holds every confirm. Default 1000. */
+  /** Milliseconds a stall delays every confirm. Default 1000. */
   stallMs?: number;
   /** Reject agents whose `bootstrap_token` differs. Default: accept every token. */
   token?: string;

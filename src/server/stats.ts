@@ -1,4 +1,4 @@
-/** What the server counted about one agent (keyed by its `name`, across reconnections). */
+/** Counts of one agent, keyed by its `name` and summed across reconnections. */
 export interface AgentStats {
   /** Connections that sent an id message with this name. */
   connections: number;

@@ -1,7 +1,7 @@
 /**
- * A FIFO of items whose due times never decrease, released by one timer for the head item. Both
- * server delays fit this shape (the capacity worker finishes batches in order; a constant latency
- * keeps arrival order), so a queue of any length costs one pending timer, not one per batch.
+ * A FIFO of items whose due times never decrease, released by one timer for the head item. The
+ * capacity worker finishes batches in order and a constant latency keeps arrival order, so both fit
+ * this shape, and a queue of any length costs one pending timer instead of one per batch.
  */
 export class TimedQueue<T> {
   private items: T[] = [];

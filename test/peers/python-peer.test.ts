@@ -51,7 +51,7 @@ test('python peer approves, confirms and counts over TLS', async () => {
         assert.deepEqual((await agent.waitForConfirm(confirmId)).message, { m: 'confirm', confirmId });
       }
     }
-    agents[0]!.send({ m: 'ping' }); // not a protocol message: counted, not answered
+    agents[0]!.send({ m: 'ping' }); // not a protocol message: counted, and no reply
 
     const stranger = await TestAgent.connect({ port: peer.port, tls: pair.cert });
     stranger.sendBatch(5); // events before the id message: invalid

@@ -26,7 +26,8 @@ async function scrape(server: RunningServer): Promise<Scrape> {
     if (help) helped.add(help[1]!);
     else if (type) types.set(type[1]!, type[2]!);
     else if (sample) {
-      assert.ok(helped.has(sample[1]!) && types.has(sample[1]!), `${sample[1]} has no HELP or TYPE line before its sample`);
+      assert.ok(helped.has(sample[1]!), `${sample[1]} has no HELP line before its sample`);
+      assert.ok(types.has(sample[1]!), `${sample[1]} has no TYPE line before its sample`);
       values.set(sample[1]!, Number(sample[2]));
     } else assert.fail(`not a line of the text format: ${JSON.stringify(line)}`);
   }
@@ -94,7 +95,8 @@ test('metrics report process CPU and memory of this process', async () => {
     const { values } = await scrape(server);
     const cpuAfter = process.cpuUsage();
     const cpu = values.get('process_cpu_seconds_total')!;
-    assert.ok(cpu >= (cpuBefore.user + cpuBefore.system) / 1e6 && cpu <= (cpuAfter.user + cpuAfter.system) / 1e6, `cpu ${cpu}`);
+    assert.ok(cpu >= (cpuBefore.user + cpuBefore.system) / 1e6, `cpu ${cpu} s is below the CPU time before the scrape`);
+    assert.ok(cpu <= (cpuAfter.user + cpuAfter.system) / 1e6, `cpu ${cpu} s is above the CPU time after the scrape`);
     const rss = values.get('process_resident_memory_bytes')!;
     assert.ok(Math.abs(rss - rssBefore) < 64 * 1024 * 1024, `rss ${rss} vs ${rssBefore}`);
     const startTime = values.get('process_start_time_seconds')!;
@@ -141,7 +143,7 @@ test('event rate spans the window of samples', () => {
       count += second <= 4 ? 100 : 400;
       rate.sample();
     }
-    // The window holds seconds 3..8: counts 300 and 2000 over 5 s.
+    // The window contains seconds 3..8: counts 300 and 2000 over 5 s.
     assert.equal(rate.perSecond, (2000 - 300) / 5);
   } finally {
     rate.stop();

@@ -1,6 +1,6 @@
-// A deliberately naive agent for the server tests, written on node:net / node:tls with its own frame
-// reader (Buffer.concat and readUInt32BE) instead of the project's codec, so a framing bug shared by
-// the codec's encoder and decoder cannot hide from the server tests.
+// A deliberately naive agent for the server tests on node:net and node:tls. It reads frames with
+// Buffer.concat and readUInt32BE instead of the project's codec. A framing bug shared by the codec's
+// encoder and decoder therefore cannot hide from the server tests.
 import { once } from 'node:events';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';

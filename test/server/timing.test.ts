@@ -19,8 +19,9 @@ async function withServer(options: ServerOptions, run: (port: number, server: Aw
   }
 }
 
-function assertWithin(actual: number, low: number, what: string): void {
-  assert.ok(actual >= low && actual <= low + SLACK_MS, `${what}: ${actual.toFixed(1)} ms, expected ${low}..${low + SLACK_MS} ms`);
+function assertWithin(actual: number, low: number, label: string): void {
+  assert.ok(actual >= low, `${label}: ${actual.toFixed(1)} ms, expected at least ${low} ms`);
+  assert.ok(actual <= low + SLACK_MS, `${label}: ${actual.toFixed(1)} ms, expected at most ${low + SLACK_MS} ms`);
 }
 
 describe('capacity queue', () => {

@@ -5,7 +5,7 @@ It is a second implementation on a second TLS stack (OpenSSL through Python), so
 frameload's agents speak the protocol itself rather than the quirks of the reference server.
 
 Frames are a 4-byte big-endian payload length, then UTF-8 JSON. The server approves every id message
-with {"m":"auth","subsystem":"auth","status":"approved"} and answers every events batch with
+with {"m":"auth","subsystem":"auth","status":"approved"} and confirms every events batch with
 {"m":"confirm","confirmId":<same>}.
 
 It prints {"port": N} as one JSON line on stdout once it listens. It prints its counts as one JSON line
