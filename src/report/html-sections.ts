@@ -31,7 +31,7 @@ export function renderVerdict(report: CapacityJson): string {
       `<p class="reasons">Breached at ${escapeHtml(breach.label)} (target ${escapeHtml(formatRate(step.target_events_per_s, 'events/s'))}): ${escapeHtml(breach.reasons.join(', '))}</p>`,
     );
   } else if (capacity !== null) {
-    lines.push('<p>No step breached an objective, so the capacity is at least the highest target run.</p>');
+    lines.push("<p>No step breached an objective, so the real capacity is at least the last step's target.</p>");
   }
 
   lines.push(`<p class="objectives">${escapeHtml(describeObjectives(report))}</p>`);

@@ -44,7 +44,7 @@ test('report without a breach', () => {
   const html = renderReportHtml(buildCapacityJson(steppedRun({ steps: 3, breachAt: 99 }), DEFAULT_SLO));
 
   assert.match(html, /Max sustainable rate: <strong>1,200 events\/s<\/strong>/);
-  assert.match(html, /No step breached an objective, so the capacity is at least the highest target run\./);
+  assert.match(html, /No step breached an objective, so the real capacity is at least the last step's target\./);
   assert.match(html, /<p class="empty" id="errors-table">No errors recorded\.<\/p>/);
 });
 
