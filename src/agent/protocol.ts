@@ -59,10 +59,10 @@ export function defaultIdMessage(agent: AgentIdentity): string {
 // Kinds of endpoint events, cycled through a batch so that payloads look like a real agent's mix.
 const EVENT_KINDS: ReadonlyArray<readonly [type: number, name: string, source: string, data: string]> = [
   [3, 'Startup', 'App', '{"time":0}'],
-  [7, 'ProcessStart', 'Kernel', '{"pid":4312,"ppid":812,"image":"C:\\\\Windows\\\\System32\\\\svchost.exe"}'],
-  [9, 'FileWrite', 'Fs', '{"path":"C:\\\\Users\\\\user\\\\AppData\\\\Local\\\\Temp\\\\a.tmp","bytes":4096}'],
-  [12, 'NetConnect', 'Net', '{"dst":"10.0.0.5","port":443,"proto":"tcp"}'],
-  [15, 'RegistrySet', 'Registry', '{"key":"HKLM\\\\Software\\\\Agent","value":"Enabled"}'],
+  [7, 'ProcStart', 'Proc', '{"pid":4312}'],
+  [9, 'FileWrite', 'Fs', '{"len":4096}'],
+  [12, 'NetConn', 'Net', '{"port":443}'],
+  [15, 'RegSet', 'Reg', '{"hive":1}'],
 ];
 
 interface BatchTemplate {
