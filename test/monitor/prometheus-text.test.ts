@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import fc from 'fast-check';
+
 import { parsePrometheusText, PrometheusParseError } from '../../src/monitor/prometheus-text.ts';
 
 const EXPOSITION = [
@@ -82,3 +84,39 @@ for (const c of INVALID) {
     );
   });
 }
+
+// Renders samples the way a Prometheus client writes them, as the reference for the round trip.
+function renderSample(sample: { name: string; labels: [string, string][]; value: number; timestampMs?: number }): string {
+  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  const labels = sample.labels.length ? `{${sample.labels.map(([k, v]) => `${k}="${escape(v)}"`).join(',')}}` : '';
+  const value = Number.isNaN(sample.value) ? 'NaN' : sample.value === Infinity ? '+Inf' : sample.value === -Infinity ? '-Inf' : String(sample.value);
+  return `${sample.name}${labels} ${value}${sample.timestampMs === undefined ? '' : ` ${sample.timestampMs}`}`;
+}
+
+test('exposition round trip of random samples', () => {
+  const name = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/);
+  const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/);
+  const sample = fc.record(
+    {
+      name,
+      labels: fc.uniqueArray(fc.tuple(labelName, fc.string({ unit: 'binary', maxLength: 12 })), { maxLength: 4, selector: ([k]) => k }),
+      value: fc.double(),
+      timestampMs: fc.integer({ min: -1e12, max: 4e12 }),
+    },
+    { requiredKeys: ['name', 'labels', 'value'] },
+  );
+
+  fc.assert(
+    fc.property(fc.array(sample, { maxLength: 8 }), (samples) => {
+      const parsed = parsePrometheusText(samples.map(renderSample).join('\n')).samples;
+
+      assert.equal(parsed.length, samples.length);
+      samples.forEach((expected, i) => {
+        assert.equal(parsed[i]!.name, expected.name);
+        assert.deepEqual(parsed[i]!.labels, Object.fromEntries(expected.labels));
+        assert.ok(Object.is(parsed[i]!.value, expected.value) || (expected.value === 0 && parsed[i]!.value === 0));
+        assert.equal(parsed[i]!.timestampMs, expected.timestampMs);
+      });
+    }),
+  );
+});
