@@ -89,7 +89,10 @@ for (const c of INVALID) {
 function renderSample(sample: { name: string; labels: [string, string][]; value: number; timestampMs?: number }): string {
   const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
   const labels = sample.labels.length ? `{${sample.labels.map(([k, v]) => `${k}="${escape(v)}"`).join(',')}}` : '';
-  const value = Number.isNaN(sample.value) ? 'NaN' : sample.value === Infinity ? '+Inf' : sample.value === -Infinity ? '-Inf' : String(sample.value);
+  let value = String(sample.value);
+  if (Number.isNaN(sample.value)) value = 'NaN';
+  if (sample.value === Infinity) value = '+Inf';
+  if (sample.value === -Infinity) value = '-Inf';
   return `${sample.name}${labels} ${value}${sample.timestampMs === undefined ? '' : ` ${sample.timestampMs}`}`;
 }
 
