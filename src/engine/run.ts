@@ -199,7 +199,7 @@ export class Run {
             scenario,
             pool,
             runIteration,
-            onDropped: () => builtins.droppedIterations.add(1, scenario.baseTags),
+            onDropped: () => builtins.droppedIterations.add(1, scenario.sampleTags()),
             stop: this.stopController.signal,
             hardStop: this.hardStopController.signal,
           },

@@ -31,6 +31,19 @@ export class ScenarioState {
     this.baseTags = Object.freeze({ ...runTags, ...config.tags, scenario: config.name });
   }
 
+  private stageTags: Tags | undefined;
+  private stageTagsFor: number | undefined;
+
+  /** Tags for samples the scenario itself records (dropped_iterations): base tags plus `stage`. */
+  sampleTags(): Tags {
+    if (this.stage === undefined) return this.baseTags;
+    if (this.stageTags === undefined || this.stageTagsFor !== this.stage) {
+      this.stageTags = Object.freeze({ ...this.baseTags, stage: String(this.stage) });
+      this.stageTagsFor = this.stage;
+    }
+    return this.stageTags;
+  }
+
   get name(): string {
     return this.config.name;
   }
