@@ -100,13 +100,14 @@ test('stall-every 3 holds every confirm for stall-ms from the 3rd batch on', asy
     const thirdAt = (await a.waitForConfirm(third.confirmId)).at;
     const otherAt = (await b.waitForConfirm(other.confirmId)).at;
 
-    assert.ok(latencies.every((ms) => ms < 50), `confirms before the stall took ${latencies.join(', ')} ms`);
-    // Lower bounds are exact (same clock in one process); 80 ms of slack covers timer and socket delays.
+    assert.ok(latencies.every((ms) => ms < 250), `confirms before the stall took ${latencies.join(', ')} ms`);
+    // Lower bounds are exact (same clock in one process). The upper bounds allow for timer and socket
+    // delays on a loaded machine, as in the timing tests.
     assert.ok(thirdAt - third.sentAt >= 300, `held confirm after ${thirdAt - third.sentAt} ms`);
-    assert.ok(thirdAt - third.sentAt < 380, `held confirm after ${thirdAt - third.sentAt} ms`);
+    assert.ok(thirdAt - third.sentAt < 550, `held confirm after ${thirdAt - third.sentAt} ms`);
     // The stall ends 300 ms after the 3rd batch arrived, so the other agent's confirm cannot leave earlier.
     assert.ok(otherAt - third.sentAt >= 300, `other agent's confirm ${otherAt - third.sentAt} ms after the stall began`);
-    assert.ok(otherAt - thirdAt < 30, `other agent's confirm ${otherAt - thirdAt} ms after the held one`);
+    assert.ok(otherAt - thirdAt < 150, `other agent's confirm ${otherAt - thirdAt} ms after the held one`);
     assert.equal(server.stats.stalls, 1);
     a.close();
     b.close();
