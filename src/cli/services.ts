@@ -3,7 +3,7 @@ import type { ThresholdsPort } from '../engine/run.ts';
 import type { Runtime } from '../engine/runtime.ts';
 import { CheckTree } from '../metrics/checks.ts';
 import type { MetricRegistry } from '../metrics/registry.ts';
-import { Thresholds } from '../metrics/thresholds/index.ts';
+import { describeThresholdStatus, Thresholds } from '../metrics/thresholds/index.ts';
 import { createAgentModule } from '../agent/module.ts';
 import { createNetModule } from '../net/module.ts';
 import { ScriptModules } from '../script/instance.ts';
@@ -29,7 +29,10 @@ export function createRunServices(): RunServices {
       thresholds = t;
       return {
         start: () => t.start(),
-        evaluate: (ms) => t.evaluate(ms).abort,
+        evaluate: (ms) => {
+          const evaluation = t.evaluate(ms);
+          return evaluation.abort ? evaluation.abortedBy.map(describeThresholdStatus).join('; ') : undefined;
+        },
         onStageStart: (scenario, stage, ms) => t.onStageStart(scenario, stage, ms),
         onStageEnd: (scenario, stage, ms) => t.onStageEnd(scenario, stage, ms),
         finish: (ms) => t.finish(ms).failed.length === 0,

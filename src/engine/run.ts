@@ -18,8 +18,8 @@ import { withTimeout } from './timeout.ts';
 export interface ThresholdsPort {
   /** Resolves metric names once init code has defined the custom metrics; throws ConfigError-like errors. */
   start(): void;
-  /** Evaluates during the run; returns true when an abortOnFail threshold requests the run to stop. */
-  evaluate(elapsedMs: number): boolean;
+  /** Evaluates during the run; returns why, when an abortOnFail threshold requests the run to stop. */
+  evaluate(elapsedMs: number): string | undefined;
   onStageStart(scenario: string, stage: number, elapsedMs: number): void;
   onStageEnd(scenario: string, stage: number, elapsedMs: number): void;
   /** Final evaluation; returns whether every threshold passed. */
@@ -180,8 +180,10 @@ export class Run {
     const ticker = this.startTicker(clock, () => {
       stats.vusActive = scenarios.reduce((sum, s) => sum + s.activeVUs, 0);
       builtins.vus.add(stats.vusActive, runTags);
-      if (thresholds.evaluate(elapsed()) && !this.thresholdAbort) {
+      const abortReason = thresholds.evaluate(elapsed());
+      if (abortReason !== undefined && !this.thresholdAbort) {
         this.thresholdAbort = true;
+        input.log.error(`stopping the test because a threshold with abortOnFail failed: ${abortReason}`);
         this.stopController.abort();
       }
       input.onProgress?.({ scenarios, elapsedMs: elapsed(), plan });
