@@ -70,6 +70,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   const agentServer = createAgentListener(resolved, stats, certificate, onConnection);
+  // TCP sockets from accept on, including TLS handshakes still in progress, so close() can end them
+  // all instead of waiting for a stalled handshake to time out.
+  const tcpSockets = new Set<Socket>();
+  agentServer.on('connection', (socket: Socket) => {
+    tcpSockets.add(socket);
+    socket.once('close', () => tcpSockets.delete(socket));
+  });
   const rate = new EventRate(() => stats.eventsConfirmed);
   let metricsServer: HttpServer | null = null;
 
@@ -91,6 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const closed = once(agentServer, 'close');
       agentServer.close();
       for (const socket of sockets) socket.destroy();
+      for (const socket of tcpSockets) socket.destroy();
       pipeline.close();
       rate.stop();
       if (metricsServer !== null) {

@@ -174,3 +174,14 @@ describe('server lifecycle', () => {
     }
   });
 });
+
+test('close ends a connection stuck before its TLS handshake', async () => {
+  const server = await startServer({ port: 0, metricsPort: null });
+  const { connect } = await import('node:net');
+  const socket = connect({ host: '127.0.0.1', port: server.port }); // TCP only: no ClientHello follows
+  await once(socket, 'connect');
+  const started = performance.now();
+  await server.close();
+  assert.ok(performance.now() - started < 1000, `close took ${performance.now() - started} ms`);
+  socket.destroy();
+});
