@@ -15,7 +15,7 @@ set -euo pipefail
 image_name=${1:-docker.io/library/node:20-slim}
 suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-cache_dir=${FRAMELOAD_CONTAINER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/frameload-container}
+cache_dir=${FRAMELOAD_CONTAINER_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/frameload-container}
 node_major=20
 
 fail() {
@@ -45,8 +45,13 @@ trap 'rm -rf "$work_dir"' EXIT
 mkdir -p "$rootfs"
 if [[ -f $rootfs_tar ]]; then
   echo "make-base-image: using cached $rootfs_tar"
-  tar -xpf "$rootfs_tar" --numeric-owner -C "$rootfs"
-else
+  if ! tar -xpf "$rootfs_tar" --numeric-owner -C "$rootfs"; then
+    echo "make-base-image: $rootfs_tar is damaged; deleting it and running debootstrap instead"
+    rm -f "$rootfs_tar"
+    rm -rf "$rootfs" && mkdir -p "$rootfs"
+  fi
+fi
+if [[ ! -f $rootfs_tar ]]; then
   command -v debootstrap > /dev/null || fail "debootstrap not found; install it with: apt-get install debootstrap"
   echo "make-base-image: debootstrap --variant=minbase $suite from $mirror"
   if ! debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" > "$work_dir/debootstrap.log" 2>&1; then
