@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_TEST := node --import tsx --test --test-concurrency=2 --test-reporter=spec
 
-.PHONY: help build test typecheck unit demo bench clean
+.PHONY: help build test typecheck demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
@@ -20,6 +20,9 @@ typecheck: node_modules/.package-lock.json ## Type-check the sources, tests, typ
 
 test: build typecheck ## Type checks and the whole test suite
 	$(NODE_TEST) $$(find test -name '*.test.ts' | sort)
+
+demo: build ## Run 200 agents against the reference server for about a minute and print the summary
+	bash scripts/demo.sh
 
 clean: ## Remove build output
 	rm -rf dist frameload
