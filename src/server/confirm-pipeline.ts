@@ -46,6 +46,8 @@ export class ConfirmPipeline<T extends PendingConfirm> {
     return this.worker?.length ?? 0;
   }
 
+  // NOTE: the worker queue has no bound. Agents keep one batch in flight, so it holds at most one batch
+  // per agent, but a client that pipelines batches past capacity grows it until memory runs out.
   submit(item: T): void {
     if (this.worker === null) {
       this.afterWorker(item);
