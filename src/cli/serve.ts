@@ -15,7 +15,7 @@ Options:
   --plain                        plain TCP instead of TLS (default: TLS)
   --cert FILE                    PEM certificate chain, with --key (default: a self-signed ECDSA
                                  P-256 certificate for localhost, 127.0.0.1 and ::1, made at start)
-  --key FILE                     PEM private key for --cert
+  --key FILE                     PEM private key for --cert (default: the generated key)
   --capacity EVENTS_PER_S        events per second one worker confirms; batches queue behind it,
                                  so confirm latency rises past capacity; 0 = unlimited (default ${SERVER_DEFAULTS.capacity})
   --latency MS                   milliseconds added to every confirm (default ${SERVER_DEFAULTS.latency})
@@ -24,15 +24,15 @@ Options:
                                  (default ${SERVER_DEFAULTS.maxFrameBytes})
   --metrics-port PORT            Prometheus endpoint at http://HOST:PORT/metrics, 0 = any free port
                                  (default ${SERVER_DEFAULTS.metricsPort})
-  --no-metrics                   no Prometheus endpoint
+  --no-metrics                   no Prometheus endpoint (default: the endpoint is on)
 
 Faults (shares pick evenly: 0.25 means the 4th, 8th, 12th, ... agent or batch):
-  --reject-share SHARE           share 0..1 of agents answered with auth status "rejected" (default 0)
+  --reject-share SHARE           share 0..1 of agents that get auth status "rejected" (default 0)
   --drop-confirm-share SHARE     share 0..1 of batches never confirmed (default 0)
   --close-after N                end a connection after confirming its Nth batch, 0 = never (default 0)
   --notice-every N               send a notice frame before each approval and after every Nth batch
                                  of a connection, 0 = never (default 0)
-  --stall-every N                every Nth batch received (across all agents) holds every confirm
+  --stall-every N                every Nth batch received (across all agents) delays every confirm
                                  for --stall-ms, 0 = never (default 0)
   --stall-ms MS                  length of one stall in milliseconds (default ${SERVER_DEFAULTS.stallMs})
 
