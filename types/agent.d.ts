@@ -200,8 +200,11 @@ declare module 'frameload/agent' {
 
   /** The id message of an endpoint agent as a JSON string (`m: "id"`, token, name, peer, hostname, os, ...). */
   export function defaultIdMessage(agent: AgentIdentity): string;
-  /** An events message as a JSON string: `{"m":"events","priority":0,"ts":..,"confirmId":"..","events":[..]}`. */
-  export function defaultEventsMessage(batch: BatchInfo): string;
+  /**
+   * An events message as UTF-8 JSON bytes: `{"m":"events","priority":0,"ts":..,"confirmId":"..","events":[..]}`,
+   * about 90 bytes per event. Built from bytes prepared once per batch size and second.
+   */
+  export function defaultEventsMessage(batch: BatchInfo): Uint8Array;
   /** A frame with `subsystem` "auth" and `status` "approved". */
   export function defaultIsApproval(frame: unknown): boolean;
   /** A frame with `subsystem` "auth" and another status. */

@@ -13,8 +13,8 @@ import {
 const agent = { name: 'FakeAgent_00002A', peer: 'PEER00002A', token: 'tok' };
 
 test('events message is the protocol shape', () => {
-  const json = defaultEventsMessage({ agent, confirmId: '7', size: 100, firstEventId: 601, ts: 1733312345 });
-  const message = JSON.parse(json) as { m: string; priority: number; ts: number; confirmId: string; events: Array<Record<string, unknown>> };
+  const bytes = defaultEventsMessage({ agent, confirmId: '7', size: 100, firstEventId: 601, ts: 1733312345 });
+  const message = JSON.parse(Buffer.from(bytes).toString('utf8')) as { m: string; priority: number; ts: number; confirmId: string; events: Array<Record<string, unknown>> };
   assert.equal(message.m, 'events');
   assert.equal(message.priority, 0);
   assert.equal(message.ts, 1733312345);
@@ -23,14 +23,27 @@ test('events message is the protocol shape', () => {
   assert.deepEqual(message.events[0], { id: 0, eid: 601, ts: 1733312345, tick: 0, t: 3, e: 'Startup', src: 'App', data: { time: 0 } });
   assert.equal(message.events[99]!.eid, 700);
   assert.equal(message.events[99]!.id, 99);
-  const bytes = Buffer.byteLength(json);
   // About 90 bytes per event, as in the protocol's example event.
-  assert.ok(bytes > 8000 && bytes < 10000, `a batch of 100 is ${bytes} bytes, expected 8-10 KB`);
+  assert.ok(bytes.length > 8000 && bytes.length < 10000, `a batch of 100 is ${bytes.length} bytes, expected 8-10 KB`);
 });
 
+function parseEvents(bytes: Uint8Array): { confirmId: string; events: Array<{ eid: number; ts: number }> } {
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as { confirmId: string; events: Array<{ eid: number; ts: number }> };
+}
+
 test('events message of one event', () => {
-  const message = JSON.parse(defaultEventsMessage({ agent, confirmId: '1', size: 1, firstEventId: 1, ts: 5 })) as { events: unknown[] };
-  assert.equal(message.events.length, 1);
+  const message = parseEvents(defaultEventsMessage({ agent, confirmId: '1', size: 1, firstEventId: 1, ts: 5 }));
+  assert.deepEqual(message.events.map((e) => e.eid), [1]);
+});
+
+test('events message ids and times vary per batch', () => {
+  // Large event ids and a new second reuse no bytes of the previous batch.
+  const a = parseEvents(defaultEventsMessage({ agent, confirmId: '41', size: 3, firstEventId: 9_007_199_254_740_980, ts: 1733312345 }));
+  const b = parseEvents(defaultEventsMessage({ agent, confirmId: 'x"y', size: 3, firstEventId: 10, ts: 1733312346 }));
+  assert.deepEqual(a.events.map((e) => e.eid), [9_007_199_254_740_980, 9_007_199_254_740_981, 9_007_199_254_740_982]);
+  assert.deepEqual(b.events.map((e) => e.eid), [10, 11, 12]);
+  assert.deepEqual(b.events.map((e) => e.ts), [1733312346, 1733312346, 1733312346]);
+  assert.equal(b.confirmId, 'x"y', 'a confirmId is JSON-escaped');
 });
 
 test('id message carries the identity', () => {

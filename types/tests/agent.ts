@@ -37,7 +37,7 @@ const custom = createAgent({
   host: '[::1]:9000',
   tls: false,
   idMessage: (a) => ({ m: 'hello', who: a.name }),
-  eventsMessage: (b) => defaultEventsMessage(b).replace('"events"', '"items"'),
+  eventsMessage: (b) => new TextDecoder().decode(defaultEventsMessage(b)).replace('"events"', '"items"'),
   isApproval: (frame) => (frame as { ok?: boolean }).ok === true,
   isRefusal: (frame) => (frame as { ok?: boolean }).ok === false,
   isConfirm: (frame, confirmId) => defaultIsConfirm(frame, confirmId),
