@@ -39,6 +39,7 @@ const codec = lengthPrefixed({ maxFrameBytes: 1024 * 1024 });
 const ca = values.ca === undefined ? undefined : readFileSync(values.ca);
 
 let batchesConfirmed = 0;
+let began = 0; // when every agent is approved and batches start, performance.now() ms
 let stopAt = Infinity;
 
 function open(): Socket {
@@ -76,44 +77,49 @@ function startAgent(index: number): Promise<() => Promise<void>> {
     onMessage = (message) => {
       if (message.subsystem !== 'auth') return;
       if (message.status !== 'approved') reject(new Error(`${name}: not approved, auth status ${message.status}`));
-      else resolve(() => runBatches(name, socket, (handler) => (onMessage = handler)));
+      else resolve(() => runBatches(name, index, socket, (handler) => (onMessage = handler)));
     };
     socket.write(frame(JSON.stringify({ m: 'id', bootstrap_token: values.token, client_token: '', name, peer: `PEER${index}`, hostname: name, os: 'win64', v: '3.5.0.1111', tags: [], ts: Math.floor(Date.now() / 1000) })));
   });
 }
 
-function runBatches(name: string, socket: Socket, setHandler: (handler: (message: { m?: string; confirmId?: string }) => void) => void): Promise<void> {
+// Sends batches until the run's end, one in flight. With --sec-per-batch the agents' timelines are
+// offset evenly across one interval, so the fleet sends at a steady rate instead of in bursts.
+function runBatches(name: string, index: number, socket: Socket, setHandler: (handler: (message: { m?: string; confirmId?: string }) => void) => void): Promise<void> {
   socket.removeAllListeners('close');
   socket.removeAllListeners('error');
   let confirmId = 0;
   let expected = '';
   let eid = 1;
-  const start = performance.now();
+  const firstDue = began + (intervalMs * (index - 1)) / agentCount;
 
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.once('close', () => reject(new Error(`${name}: connection closed while batches were in flight`)));
+    const finish = (): void => {
+      socket.removeAllListeners('close');
+      socket.end();
+      resolve();
+    };
     const send = (): void => {
-      if (performance.now() >= stopAt) {
-        socket.removeAllListeners('close');
-        socket.end();
-        resolve();
-        return;
-      }
       confirmId++;
       expected = String(confirmId);
       socket.write(frame(eventsMessage(confirmId, eid)));
       eid += batchSize;
     };
+    // Batches are due on a fixed timeline. A late one goes out at once instead of shifting the rest.
+    const sendWhenDue = (): void => {
+      const due = firstDue + confirmId * intervalMs;
+      if (due >= stopAt || performance.now() >= stopAt) finish();
+      else if (intervalMs === 0) send();
+      else setTimeout(send, Math.max(0, due - performance.now()));
+    };
     setHandler((message) => {
       if (message.m !== 'confirm' || message.confirmId !== expected) return;
       batchesConfirmed++;
-      if (intervalMs === 0) return send();
-      // Batches are due on a fixed timeline. A late one goes out at once instead of shifting the rest.
-      const due = start + confirmId * intervalMs;
-      setTimeout(send, Math.max(0, due - performance.now()));
+      sendWhenDue();
     });
-    send();
+    sendWhenDue();
   });
 }
 
@@ -127,7 +133,7 @@ const cpuAtStart = process.cpuUsage();
 const starters = await Promise.all(Array.from({ length: agentCount }, (_, i) => startAgent(i + 1)));
 
 const cpuBefore = process.cpuUsage();
-const began = performance.now();
+began = performance.now();
 stopAt = began + durationMs;
 await Promise.all(starters.map((start) => start()));
 const elapsedS = (performance.now() - began) / 1000;

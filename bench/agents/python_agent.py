@@ -62,13 +62,22 @@ class Agent:
                 raise RuntimeError(f"{self.name}: auth status {message.get('status')}")
             return
 
-    async def run_batches(self, stop_at: float, counter: list[int]) -> None:
+    async def run_batches(self, began: float, stop_at: float, counter: list[int]) -> None:
+        """Sends batches until stop_at, one in flight. With --sec-per-batch the agents' timelines are
+        offset evenly across one interval, so the fleet sends at a steady rate instead of in bursts."""
         assert self.reader is not None and self.writer is not None
         interval = self.args.sec_per_batch
-        start = time.monotonic()
+        first_due = began + interval * (self.index - 1) / self.args.agents
         confirm_id = 0
         eid = 1
-        while time.monotonic() < stop_at:
+        while True:
+            # A fixed timeline: a late batch goes out at once instead of shifting the ones after it.
+            due = first_due + confirm_id * interval
+            if due >= stop_at or time.monotonic() >= stop_at:
+                break
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
             confirm_id += 1
             ts = int(time.time())
             events = [
@@ -83,11 +92,6 @@ class Agent:
                 if message.get("m") == "confirm" and message.get("confirmId") == expected:
                     break
             counter[0] += 1
-            if interval > 0:
-                # A fixed timeline: a late batch goes out at once instead of shifting the ones after it.
-                delay = start + confirm_id * interval - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
         self.writer.close()
 
 
@@ -127,7 +131,7 @@ async def main() -> int:
     began = time.monotonic()
     # Bounded in time: a missing confirm must not keep the benchmark running.
     await asyncio.wait_for(
-        asyncio.gather(*(agent.run_batches(began + args.duration, counter) for agent in agents)),
+        asyncio.gather(*(agent.run_batches(began, began + args.duration, counter) for agent in agents)),
         timeout=args.duration + 60,
     )
     elapsed = time.monotonic() - began

@@ -55,4 +55,20 @@ for (const [tool, command, script] of [
       await server.close();
     }
   });
+
+  test(`${tool} sends on a fixed timeline with --sec-per-batch`, async () => {
+    const server = await startServer({ port: 0, plain: true, metricsPort: null });
+    try {
+      const prefix = command === 'python3' ? [script] : ['--import', 'tsx', script];
+      const args = ['--port', String(server.port), '--plain', '--agents', '3', '--batch', '5', '--duration', '2', '--sec-per-batch', '0.5'];
+      const result = await runJson(command, [...prefix, ...args]);
+      // Each agent's batches are due at its offset (0, 1/6 or 1/3 of 0.5 s) plus 0, 0.5, 1 and 1.5 s,
+      // all before the 2 s end, so 4 batches per agent.
+      assert.equal(result.batchesConfirmed, 12);
+      assert.equal(server.stats.batchesConfirmed, 12);
+      for (const agent of server.stats.agents.values()) assert.deepEqual(agent.confirmIds, ['1', '2', '3', '4']);
+    } finally {
+      await server.close();
+    }
+  });
 }
