@@ -52,7 +52,8 @@ function frame(json: string): Uint8Array {
   return codec.encode(Buffer.from(json, 'utf8'));
 }
 
-// One events message: about 70 bytes per event, so 100 events are about 7 KB, as real agents send.
+// One events message with events shaped like the protocol's example: about 96 bytes per event,
+// so a batch of 100 is about 9.6 KB.
 function eventsMessage(confirmId: number, firstEid: number): string {
   const ts = Math.floor(Date.now() / 1000);
   let json = `{"m":"events","priority":0,"ts":${ts},"confirmId":"${confirmId}","events":[`;

@@ -59,7 +59,7 @@ class Agent:
             if message.get("subsystem") != "auth":
                 continue  # other frames are ignored
             if message.get("status") != "approved":
-                raise RuntimeError(f"{self.name}: auth status {message.get('status')}")
+                raise RuntimeError(f"{self.name}: not approved, auth status {message.get('status')}")
             return
 
     async def run_batches(self, began: float, stop_at: float, counter: list[int]) -> None:

@@ -27,7 +27,7 @@ HEADER = struct.Struct(">I")
 
 
 class Counts:
-    """What the server received, for tests to compare with the agents' own counts."""
+    """Counts of what the server received, for tests to compare with the agents' own counts."""
 
     def __init__(self) -> None:
         self.connections = 0
