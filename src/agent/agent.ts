@@ -5,9 +5,10 @@ import type { Connection } from '../net/connection.ts';
 import { netError, NetError } from '../net/errors.ts';
 import type { ConnectOptions } from '../net/options.ts';
 import { AgentError } from './errors.ts';
+import { InFlightBatch } from './in-flight.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { ResolvedAgentOptions } from './options.ts';
-import type { AgentIdentity } from './protocol.ts';
+import { defaultEventsMessage, defaultEventsMessageShared, type AgentIdentity } from './protocol.ts';
 
 /** What an agent needs from the VU that created it. */
 export interface AgentContext {
@@ -66,6 +67,7 @@ export class Agent implements Closable {
   private eventCounter = 0;
   private lastScheduledAtMs = Number.NaN;
   private backoff: Backoff | null = null;
+  private readonly inFlight: InFlightBatch;
 
   constructor(
     private readonly context: AgentContext,
@@ -78,6 +80,7 @@ export class Agent implements Closable {
     this.identity = Object.freeze({ name: options.name, peer: options.peer, token: options.token });
     this.tags = options.tags;
     this.connectOptions = connectOptionsFor(options);
+    this.inFlight = new InFlightBatch(options.confirmTimeoutMs, this.onConfirmTimeout);
     this.unregister = context.scope.own(this);
   }
 
@@ -122,7 +125,8 @@ export class Agent implements Closable {
       throw this.closedError();
     }
     this.connection = connection;
-    connection.on('message', this.onUnclaimedFrame);
+    connection.on('message', this.onFrame);
+    connection.on('error', (error) => this.inFlight.fail(connection, error));
     connection.on('close', () => this.onConnectionClosed(connection));
 
     // TCP and TLS already used part of the budget; the approval gets what is left.
@@ -162,7 +166,9 @@ export class Agent implements Closable {
 
     const confirmId = String(++this.confirmCounter);
     const size = this.options.batchSize;
-    const message = this.options.eventsMessage({
+    // The default builder writes into a shared buffer; the codec copies it into the frame at once.
+    const build = this.options.eventsMessage === defaultEventsMessage ? defaultEventsMessageShared : this.options.eventsMessage;
+    const message = build({
       agent: this.identity,
       confirmId,
       size,
@@ -170,16 +176,16 @@ export class Agent implements Closable {
       ts: Math.floor(Date.now() / 1000),
     });
     this.eventCounter += size;
-    const isConfirm = this.options.isConfirm;
 
+    // The confirm is matched here rather than by connection.request(), so a batch costs no timer and
+    // no request record of its own: the hot path stays close to a bare socket loop.
     const sentAt = performance.now();
+    const confirmed = this.inFlight.wait(connection, confirmId, sentAt);
+    connection.send(message).then(undefined, (error: unknown) => this.inFlight.fail(connection, error));
     try {
-      await connection.request(message, {
-        match: (frame) => isConfirm(frame, confirmId),
-        timeout: this.options.confirmTimeoutMs,
-      });
+      await confirmed;
     } catch (error) {
-      throw this.countBatchFailure(error, confirmId);
+      throw this.countBatchFailure(error);
     }
     const confirmedAt = performance.now();
 
@@ -207,12 +213,14 @@ export class Agent implements Closable {
     if (this.closing !== null) return this.closing;
     this.closedByScript = true;
     this.unregister();
+    this.inFlight.stop();
     const backoff = this.backoff;
     if (backoff !== null) {
       clearTimeout(backoff.timer);
       backoff.reject(this.closedError());
     }
     const connection = this.connection;
+    if (connection !== null) this.inFlight.fail(connection, this.closedError());
     this.closing = connection === null ? Promise.resolve() : connection.close();
     return this.closing;
   }
@@ -253,11 +261,20 @@ export class Agent implements Closable {
 
   private readonly isAuthFrame = (frame: unknown): boolean => this.options.isApproval(frame) || this.options.isRefusal(frame);
 
-  private readonly onUnclaimedFrame = (): void => {
-    this.emit(this.context.metrics.framesIgnored, 1);
+  /** Frames no approval request claimed: the confirm of the batch in flight, or ignored and counted. */
+  private readonly onFrame = (frame: unknown): void => {
+    if (!this.inFlight.offer(frame, this.options.isConfirm)) this.emit(this.context.metrics.framesIgnored, 1);
+  };
+
+  /** Discards the connection, since a late confirm could still arrive on it, and names the batch. */
+  private readonly onConfirmTimeout = (confirmId: string, connection: Connection): AgentError => {
+    void connection.close();
+    return this.agentError('confirm_timeout', `no confirm for confirmId ${confirmId} within ${this.options.confirmTimeoutMs} ms`);
   };
 
   private onConnectionClosed(connection: Connection): void {
+    // A clean close by the peer reaches no 'error' listener, so a batch still waiting fails here.
+    this.inFlight.fail(connection, netError('closed', this.host, 'the peer closed the connection while a batch waited for its confirm'));
     if (this.connection !== connection) return;
     this.connection = null;
     if (!this.approved) return;
@@ -294,14 +311,9 @@ export class Agent implements Closable {
     return error;
   }
 
-  private countBatchFailure(error: unknown, confirmId: string): unknown {
-    if (this.closedByScript) return error;
-    let failure = error;
-    if (error instanceof NetError && error.code === 'timeout') {
-      failure = this.agentError('confirm_timeout', `no confirm for confirmId ${confirmId} within ${this.options.confirmTimeoutMs} ms`, error);
-    }
-    this.countError(failure);
-    return failure;
+  private countBatchFailure(error: unknown): unknown {
+    if (!this.closedByScript) this.countError(error);
+    return error;
   }
 
   private countError(error: unknown): void {

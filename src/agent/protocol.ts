@@ -119,12 +119,32 @@ function writeDigits(bytes: Uint8Array, offset: number, value: number): number {
  * serialisation and no string-to-bytes conversion.
  */
 export function defaultEventsMessage(batch: BatchInfo): Uint8Array {
+  return writeEventsMessage(batch, (size) => Buffer.allocUnsafe(size));
+}
+
+// One buffer for every agent of the process: JavaScript runs one batch build at a time.
+let scratch = Buffer.allocUnsafe(0);
+
+/**
+ * Like `defaultEventsMessage`, but writes into a buffer shared by the whole process, which saves a
+ * 10 KB allocation per batch. The bytes are valid only until the next call, so the caller must copy
+ * them first: sending them through a length-prefixed codec does, since it writes header and payload
+ * into a new frame.
+ */
+export function defaultEventsMessageShared(batch: BatchInfo): Uint8Array {
+  return writeEventsMessage(batch, (size) => {
+    if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+    return scratch;
+  });
+}
+
+function writeEventsMessage(batch: BatchInfo, allocate: (size: number) => Buffer): Uint8Array {
   const { joints, constantBytes } = templateFor(batch.size, batch.ts);
   const head = Buffer.from(
     `{"m":"events","priority":0,"ts":${batch.ts},"confirmId":${JSON.stringify(batch.confirmId)},"events":[{"id":0,"eid":`,
     'utf8',
   );
-  const bytes = Buffer.allocUnsafe(head.length + constantBytes + batch.size * MAX_DIGITS);
+  const bytes = allocate(head.length + constantBytes + batch.size * MAX_DIGITS);
 
   bytes.set(head, 0);
   let offset = head.length;

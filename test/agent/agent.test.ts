@@ -153,7 +153,7 @@ test('close during a batch rejects it uncounted', async (t) => {
   const { Agent, registry } = agentModule(t);
   const agent = new Agent({ host: `127.0.0.1:${port}`, tls: false });
   await agent.connect();
-  const rejected = assert.rejects(agent.sendBatch(), (e: NetError) => e.code === 'closed');
+  const rejected = assert.rejects(agent.sendBatch(), (e: NetError) => e.code === 'closed' && /closed by the script/.test(e.message));
   await agent.close();
   await rejected;
   assert.deepEqual(errorsByTag(registry), {});

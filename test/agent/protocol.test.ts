@@ -4,6 +4,7 @@ import { agentIdentity } from '../../src/agent/module.ts';
 import { resolveAgentOptions, type AgentOptions } from '../../src/agent/options.ts';
 import {
   defaultEventsMessage,
+  defaultEventsMessageShared,
   defaultIdMessage,
   defaultIsApproval,
   defaultIsConfirm,
@@ -115,4 +116,14 @@ test('options never show the token', () => {
     () => resolveAgentOptions({ host: 'h:1', token: 12345 } as unknown as AgentOptions, agent),
     (error: Error) => /token: expected a string, got a number/.test(error.message) && !error.message.includes('12345'),
   );
+});
+
+test('shared events buffer holds the same bytes', () => {
+  const batch = { agent, confirmId: '12', size: 100, firstEventId: 1101, ts: 1733312345 };
+  const fresh = defaultEventsMessage(batch);
+  const shared = defaultEventsMessageShared(batch);
+  assert.deepEqual(Buffer.from(shared), Buffer.from(fresh));
+  // The shared bytes are overwritten by the next build: callers copy them first.
+  defaultEventsMessageShared({ ...batch, confirmId: '13' });
+  assert.notDeepEqual(Buffer.from(shared), Buffer.from(fresh));
 });
