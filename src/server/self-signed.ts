@@ -103,7 +103,11 @@ function generalName(name: string): Uint8Array {
   return implicitPrimitive(2, new TextEncoder().encode(name));
 }
 
-function ipv6Bytes(address: string): Uint8Array {
+function ipv6Bytes(text: string): Uint8Array {
+  // An embedded IPv4 address (::ffff:192.0.2.1) is the last two 16-bit groups.
+  const address = text.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a: string, b: string, c: string, d: string) =>
+    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
+  );
   const [head = '', tail] = address.split('::');
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');

@@ -65,13 +65,23 @@ test('serve stops cleanly on SIGTERM and prints its counts', async () => {
 });
 
 test('serve stops on SIGINT with plain TCP and no metrics', async () => {
-  const served = await serve(['--port', '0', '--plain', '--no-metrics', '--capacity', '5000']);
+  const served = await serve(['--port', '0', '--plain', '--no-metrics', '--capacity', '5000', '--max-frame-bytes', '400']);
   assert.match(served.startLine, /\(plain TCP\), capacity 5000 events\/s, metrics disabled$/);
   const agent = await approvedAgent({ port: served.port, tls: 'plain' }, 'plain-agent');
+
+  // Two oversized batches on two connections: the first error is printed, both are counted.
+  const oversized = [agent, await approvedAgent({ port: served.port, tls: 'plain' }, 'plain-agent-2')];
+  for (const client of oversized) {
+    client.sendBatch(20);
+    await client.closed;
+  }
   served.child.kill('SIGINT');
   assert.equal(await exitCode(served.child), 0);
-  await agent.closed;
-  assert.match(served.stderr(), /stopped on SIGINT: 1 connections, 1 agents approved/);
+
+  const lines = served.stderr().trim().split('\n');
+  assert.equal(lines.length, 3, served.stderr());
+  assert.match(lines[1]!, /^frameload serve: connection error frame_too_large from 127\.0\.0\.1:\d+: .*exceeds the limit of 400 bytes.* \(further frame_too_large errors are only counted\)$/);
+  assert.equal(lines[2], 'frameload serve: stopped on SIGINT: 2 connections, 2 agents approved, 0 rejected, 0 batches and 0 events confirmed, connection errors: frame_too_large 2');
 });
 
 test('serve rejects invalid values with exit code 104 and one line', async () => {

@@ -56,3 +56,12 @@ test('self-signed serial numbers differ', () => {
   const serials = new Set(Array.from({ length: 5 }, () => new X509Certificate(generateSelfSigned().cert).serialNumber));
   assert.equal(serials.size, 5);
 });
+
+test('self-signed IPv6 names include embedded IPv4 forms', () => {
+  const pair = generateSelfSigned({ altNames: ['::ffff:192.0.2.1', 'fe80::1:2', '2001:db8::'] });
+  const certificate = new X509Certificate(pair.cert);
+  assert.equal(
+    certificate.subjectAltName,
+    'IP Address:0:0:0:0:0:FFFF:C000:201, IP Address:FE80:0:0:0:0:0:1:2, IP Address:2001:DB8:0:0:0:0:0:0',
+  );
+});
