@@ -217,9 +217,11 @@ if ! podman run --detach --name "$serve_container" "${run_flags[@]}" "$image" \
   abort
 fi
 
-# The server writes its `listening on` line once the port accepts connections.
+# The server writes its `listening on` line once the port accepts connections. Polling stops
+# early when the container has exited.
 listening=
-for _ in $(seq 1 150); do
+listen_deadline=$((SECONDS + 30))
+while ((SECONDS < listen_deadline)); do
   if podman logs "$serve_container" 2>&1 | grep -q "listening on 127.0.0.1:$port "; then
     listening=yes
     break
