@@ -437,5 +437,90 @@ declare module 'frameload' {
      * @example breakdowns: { net_errors: ['code'], agent_confirm_duration: ['stage'] }
      */
     breakdowns?: Record<string, string[]>;
+    /**
+     * frameload extension: the service-level objectives every stage (step) of a ramping scenario is
+     * judged against, on the step's own samples. The verdicts appear in the summary's STEPS table,
+     * in `frameload.steps` of the summary data and in the reports.
+     * @default { p95Ms: 500, errorRate: 0.01, connFailRate: 0.001, stopAfterBreach: false }
+     * @example slo: { p95Ms: 300, stopAfterBreach: true, scenario: 'capacity' }
+     */
+    slo?: SloOptions;
+    /**
+     * frameload extension: where capacity.json and report.html go, and how the steps are named.
+     * @default no report files
+     * @example report: { dir: __ENV.REPORT_DIR ?? './report', eventsPerBatch: 100 }
+     */
+    report?: ReportOptions;
+    /**
+     * frameload extension: runs `frameload run` starts in the same process after this one succeeded
+     * and found a capacity (a step met every objective), each with `CAPACITY_EPS` set to that
+     * capacity in events/s and the same `--env` values. Their steps are added to the same report.
+     * @default []
+     * @example afterCapacity: [{ script: './spike.ts' }, { script: './soak.ts', env: { SOAK_DURATION: '1h' } }]
+     */
+    afterCapacity?: FollowUpRun[];
+  }
+
+  /** Objectives of each step of a ramping scenario. A value equal to its limit meets it. */
+  export interface SloOptions {
+    /**
+     * Maximum p95 of `agent_confirm_duration` in one step, milliseconds.
+     * @default 500
+     */
+    p95Ms?: number;
+    /**
+     * Maximum share of failed operations in one step, errors ÷ (confirmed batches + errors), 0 to 1.
+     * @default 0.01
+     */
+    errorRate?: number;
+    /**
+     * Maximum share of failed connection attempts in one step (`agent_connect_failed`), 0 to 1.
+     * @default 0.001
+     */
+    connFailRate?: number;
+    /**
+     * End the test gracefully (exit code 0) after the first step that breaches an objective, as a
+     * capacity plan does. Spike and soak steps never stop the test.
+     * @default false
+     */
+    stopAfterBreach?: boolean;
+    /**
+     * The ramping scenario whose steps decide the capacity, the stop and the report files.
+     * @default every ramping scenario
+     * @example scenario: 'capacity'
+     */
+    scenario?: string;
+  }
+
+  /** The part of a plan a step belongs to; capacity is judged over `warmup`, `ramp` and `stage` steps only. */
+  export type StepPhase = 'warmup' | 'ramp' | 'spike' | 'soak' | 'stage';
+
+  export interface ReportOptions {
+    /**
+     * Folder for capacity.json and report.html, created when missing. Without it no files are written.
+     * @example dir: './report'
+     */
+    dir?: string;
+    /**
+     * Events in one batch, to turn a ramping-arrival-rate target (one batch per iteration) into
+     * target events/s.
+     * @default the run's confirmed events ÷ confirmed batches, or 100 when none was confirmed
+     * @example eventsPerBatch: 100
+     */
+    eventsPerBatch?: number;
+    /**
+     * Scenario name to the label and phase of each of its stages, by stage index; `null` keeps the
+     * default label `<scenario> stage <index>` and phase `stage`.
+     * @example stages: { capacity: [{ label: 'warm-up', phase: 'warmup' }, null, { label: 'step 1', phase: 'ramp' }] }
+     */
+    stages?: Record<string, Array<{ label?: string; phase?: StepPhase } | null>>;
+  }
+
+  /** A run started after a capacity run; see `afterCapacity`. */
+  export interface FollowUpRun {
+    /** Script path, relative to the folder of the script whose options name it. @example './spike.ts' */
+    script: string;
+    /** Variables added to the `--env` values. @example env: { SPIKE_X: '3' } */
+    env?: Record<string, string>;
   }
 }

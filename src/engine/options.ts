@@ -1,5 +1,13 @@
 import { parseDuration } from './duration.ts';
 import { ConfigError } from './errors.ts';
+import {
+  resolveFollowUps,
+  resolveReportOptions,
+  resolveSloOptions,
+  type FollowUpRun,
+  type ReportOptions,
+  type SloOptions,
+} from '../report/options.ts';
 
 export type ExecutorName =
   | 'shared-iterations'
@@ -60,6 +68,12 @@ export interface ResolvedOptions {
   summaryTimeUnit: string | undefined;
   noColor: boolean;
   breakdowns: Record<string, string[]>;
+  /** Objectives the steps of ramping scenarios are judged against, and whether a breach ends the test. */
+  slo: SloOptions;
+  /** Where step reports go and how stages are labelled. */
+  report: ReportOptions;
+  /** Runs the CLI starts once a capacity is known. */
+  afterCapacity: FollowUpRun[];
   /** TLS and other global options passed through to modules, as written. */
   global: Record<string, unknown>;
 }
@@ -92,6 +106,9 @@ const GLOBAL_KEYS = new Set([
   'tlsVersion',
   'tlsCipherSuites',
   'breakdowns',
+  'slo',
+  'report',
+  'afterCapacity',
 ]);
 
 const COMMON_KEYS = ['executor', 'startTime', 'gracefulStop', 'exec', 'env', 'tags'];
@@ -155,6 +172,9 @@ export function resolveOptions(raw: unknown, cli: CliOverrides = {}): ResolvedOp
     summaryTimeUnit: o.summaryTimeUnit === undefined ? undefined : String(o.summaryTimeUnit),
     noColor: cli.noColor ?? o.noColor === true,
     breakdowns,
+    slo: resolveSloOptions(o.slo),
+    report: resolveReportOptions(o.report),
+    afterCapacity: resolveFollowUps(o.afterCapacity),
     global,
   };
 }
