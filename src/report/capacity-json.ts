@@ -5,6 +5,7 @@ import type { ResourceSample, ResourceSeries } from '../monitor/types.ts';
 import { findCapacity } from './capacity.ts';
 import { ReportWriteError } from './errors.ts';
 import { round } from './format.ts';
+import type { RecoveryResult } from './recovery.ts';
 import { peakInWindow, type ResourcePeak } from './resources.ts';
 import type { Slo } from './slo.ts';
 import type { StepPhase, StepResult } from './steps.ts';
@@ -74,6 +75,24 @@ export interface CapacityJsonResources {
   peak_at_capacity: CapacityJsonPeak | null;
 }
 
+/** The recovery after a spike; times Unix epoch milliseconds, durations milliseconds. */
+export interface CapacityJsonRecovery {
+  /** Position in `steps` of the spike step. */
+  spike_step: number;
+  spike_label: string;
+  spike_events_per_s: number;
+  spike_end_ms: number;
+  /** Start of the first latency window from which every later window met the p95 objective; null when none did. */
+  recovered_at_ms: number | null;
+  /** Time from the end of the spike to `recovered_at_ms`, null when latency did not recover while observed. */
+  recovery_ms: number | null;
+  /** How long after the spike latency was observed. */
+  observed_ms: number;
+  /** Length of one latency window, the resolution of `recovery_ms`. */
+  window_ms: number;
+  p95_limit_ms: number;
+}
+
 /** The content of capacity.json. */
 export interface CapacityJson {
   schema_version: number;
@@ -86,10 +105,17 @@ export interface CapacityJson {
   slo: { p95_ms: number; error_rate: number; conn_fail_rate: number };
   steps: CapacityJsonStep[];
   resources?: CapacityJsonResources;
+  /** Present when the steps include a spike. */
+  recovery?: CapacityJsonRecovery;
 }
 
 /** Builds capacity.json from the step results, the objectives they were judged by, and monitor readings if any. */
-export function buildCapacityJson(steps: readonly StepResult[], slo: Slo, resources?: ResourceSeries): CapacityJson {
+export function buildCapacityJson(
+  steps: readonly StepResult[],
+  slo: Slo,
+  resources?: ResourceSeries,
+  recovery?: RecoveryResult | null,
+): CapacityJson {
   const verdict = findCapacity(steps);
   const json: CapacityJson = {
     schema_version: CAPACITY_SCHEMA_VERSION,
@@ -108,6 +134,19 @@ export function buildCapacityJson(steps: readonly StepResult[], slo: Slo, resour
       failed_samples: resources.failedSamples,
       samples: resources.samples.map(sampleJson),
       peak_at_capacity: capacity ? peakJson(peakInWindow(resources.samples, capacity.startMs, capacity.endMs)) : null,
+    };
+  }
+  if (recovery) {
+    json.recovery = {
+      spike_step: recovery.spikeStep,
+      spike_label: recovery.spikeLabel,
+      spike_events_per_s: round(recovery.spikeEventsPerS, 2),
+      spike_end_ms: recovery.spikeEndMs,
+      recovered_at_ms: recovery.recoveredAtMs,
+      recovery_ms: recovery.recoveryMs,
+      observed_ms: recovery.observedMs,
+      window_ms: recovery.windowMs,
+      p95_limit_ms: recovery.p95LimitMs,
     };
   }
   return json;

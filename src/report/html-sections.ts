@@ -36,6 +36,7 @@ export function renderVerdict(report: CapacityJson): string {
 
   lines.push(`<p class="objectives">${escapeHtml(describeObjectives(report))}</p>`);
   if (report.resources) lines.push(`<p class="peak">${escapeHtml(describePeak(report))}</p>`);
+  if (report.recovery) lines.push(`<p class="recovery">${escapeHtml(describeRecovery(report))}</p>`);
 
   return `<section class="verdict ${kind}" id="verdict">\n${lines.join('\n')}\n</section>`;
 }
@@ -45,6 +46,17 @@ function describeObjectives(report: CapacityJson): string {
   return (
     `Objectives, judged on each step's own samples: p95 confirm latency ≤ ${formatMs(slo.p95_ms)}, ` +
     `error rate ≤ ${formatRatio(slo.error_rate)}, connection failure rate ≤ ${formatRatio(slo.conn_fail_rate)}.`
+  );
+}
+
+function describeRecovery(report: CapacityJson): string {
+  const r = report.recovery!;
+  const spike = `Spike (${r.spike_label}, ${formatRate(r.spike_events_per_s, 'events/s')})`;
+  const observed = `${formatNumber(r.observed_ms / 1000)} s`;
+  if (r.recovery_ms === null) return `${spike}: p95 confirm latency did not come back under ${formatMs(r.p95_limit_ms)} within the ${observed} observed after it.`;
+  return (
+    `${spike}: p95 confirm latency was back under ${formatMs(r.p95_limit_ms)} ${formatNumber(r.recovery_ms / 1000)} s after the spike ended ` +
+    `(measured in ${formatNumber(r.window_ms / 1000)} s windows, ${observed} observed).`
   );
 }
 

@@ -1,4 +1,5 @@
 import { CounterAggregate, RateAggregate, TrendAggregate } from '../metrics/aggregate.ts';
+import type { ResourcePeak } from './resources.ts';
 import { judgeStep, type Slo, type SloVerdict } from './slo.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface StageSamples {
   index: number;
   /** Name shown in tables and charts, e.g. `warm-up` or `step 3`. */
   label: string;
+  /** The scenario the stage belongs to. */
+  scenario?: string;
   /** Defaults to `stage`. */
   phase?: StepPhase;
   /** Start of the stage, Unix epoch milliseconds. */
@@ -58,6 +61,8 @@ export interface LatencyStats {
 export interface StepResult {
   index: number;
   label: string;
+  /** The scenario the step belongs to, when known. */
+  scenario?: string;
   phase: StepPhase;
   startMs: number;
   endMs: number;
@@ -86,6 +91,8 @@ export interface StepResult {
   /** Send lateness, milliseconds. */
   sendLatenessMs: { p95: number; max: number };
   slo: SloVerdict;
+  /** Peak readings of the system under test during the step, when the run was monitored. */
+  resources?: ResourcePeak;
 }
 
 const EMPTY_TREND = new TrendAggregate();
@@ -114,6 +121,7 @@ export function computeStepResult(samples: StageSamples, slo: Slo): StepResult {
   const stats = {
     index: samples.index,
     label: samples.label,
+    ...(samples.scenario === undefined ? {} : { scenario: samples.scenario }),
     phase: samples.phase ?? 'stage',
     startMs: samples.startMs,
     endMs: samples.endMs,

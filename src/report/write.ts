@@ -1,6 +1,7 @@
 import type { ResourceSeries } from '../monitor/types.ts';
 import { buildCapacityJson, writeCapacityJson, type CapacityJson } from './capacity-json.ts';
 import { renderReportHtml, writeReportHtml, type ReportHtmlOptions } from './html.ts';
+import type { RecoveryResult } from './recovery.ts';
 import type { Slo } from './slo.ts';
 import type { StepResult } from './steps.ts';
 
@@ -11,15 +12,20 @@ export interface WrittenReports {
   capacity: CapacityJson;
 }
 
+export interface WriteReportsOptions extends ReportHtmlOptions {
+  /** The recovery after a spike among the steps, if any. */
+  recovery?: RecoveryResult | null;
+}
+
 /** Writes capacity.json and report.html for a run's steps into `dir` (REPORT_DIR), creating it. */
 export async function writeReports(
   dir: string,
   steps: readonly StepResult[],
   slo: Slo,
   resources?: ResourceSeries,
-  options: ReportHtmlOptions = {},
+  options: WriteReportsOptions = {},
 ): Promise<WrittenReports> {
-  const capacity = buildCapacityJson(steps, slo, resources);
+  const capacity = buildCapacityJson(steps, slo, resources, options.recovery);
   const capacityJsonPath = await writeCapacityJson(dir, capacity);
   const reportHtmlPath = await writeReportHtml(dir, renderReportHtml(capacity, options));
   return { capacityJsonPath, reportHtmlPath, capacity };
