@@ -5,7 +5,10 @@ import { parseDuration } from '../engine/duration.ts';
 import { ConfigError, ExitCode, ScriptError, TestAbortError } from '../engine/errors.ts';
 import type { CliOverrides, Stage } from '../engine/options.ts';
 import { Run, describeError, type RunResult } from '../engine/run.ts';
+import type { Monitor } from '../monitor/types.ts';
 import { bundleScript } from '../script/bundle.ts';
+import { parseMonitorFlag, probeMonitor } from './monitor-flag.ts';
+import { ReportSession } from './report-session.ts';
 import { createRunServices } from './services.ts';
 import { terminalLogger } from './logger.ts';
 import { ProgressDisplay } from './progress.ts';
@@ -25,6 +28,8 @@ Flags:
       --tag KEY=VALUE        a tag added to every sample (repeatable)
   -c, --config FILE          JSON file of options, applied over the script's options
       --summary-export FILE  write the summary data (the object handleSummary receives) as JSON
+      --monitor SPEC         sample the server under test every 5 s: pid:1234 (a local process) or
+                             the URL of a Prometheus text endpoint, e.g. http://127.0.0.1:9464/metrics
   -q, --quiet                no progress display
       --no-color             no ANSI colours in the summary
   -h, --help                 show this help
@@ -40,6 +45,7 @@ interface RunFlags {
   configPath?: string;
   summaryExport?: string;
   quiet: boolean;
+  monitor?: Monitor;
 }
 
 export function parseRunFlags(argv: string[]): RunFlags | 'help' {
@@ -55,6 +61,7 @@ export function parseRunFlags(argv: string[]): RunFlags | 'help' {
       tag: { type: 'string', multiple: true },
       config: { type: 'string', short: 'c' },
       'summary-export': { type: 'string' },
+      monitor: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -88,6 +95,7 @@ export function parseRunFlags(argv: string[]): RunFlags | 'help' {
     configPath: values.config,
     summaryExport: values['summary-export'],
     quiet: values.quiet === true,
+    monitor: values.monitor === undefined ? undefined : parseMonitorFlag(values.monitor),
   };
 }
 
@@ -113,7 +121,10 @@ export function readConfig(path: string): Record<string, unknown> {
   }
 }
 
-/** `frameload run`: returns the process exit code; only this layer writes to the terminal. */
+/**
+ * `frameload run`: returns the process exit code; only this layer writes to the terminal. After a
+ * successful run whose options name `afterCapacity` runs, those run in turn with CAPACITY_EPS set.
+ */
 export async function runCommand(argv: string[]): Promise<number> {
   const flags = parseRunFlags(argv);
   if (flags === 'help') {
@@ -121,6 +132,20 @@ export async function runCommand(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
   const log = terminalLogger(process.stderr, !flags.cli.noColor && process.stderr.isTTY === true);
+  if (flags.monitor) await probeMonitor(flags.monitor);
+  const session = new ReportSession(flags.monitor, log, (message) => process.stderr.write(`${message}\n`));
+
+  let exitCode = await runScript(flags, log, session, true);
+  if (exitCode !== ExitCode.ok) return exitCode;
+  for (const next of session.followUps(flags.script)) {
+    const summaryExport = flags.summaryExport?.replace(/(\.json)?$/, `.${next.name}$1`);
+    exitCode = await runScript({ ...flags, script: next.script, env: { ...flags.env, ...next.env }, summaryExport }, log, session, false);
+    if (exitCode !== ExitCode.ok) break;
+  }
+  return exitCode;
+}
+
+async function runScript(flags: RunFlags, log: ReturnType<typeof terminalLogger>, session: ReportSession, first: boolean): Promise<number> {
   const configFile = flags.configPath ? readConfig(flags.configPath) : undefined;
   const script = await bundleScript(flags.script);
   const showProgress = !flags.quiet && process.stderr.isTTY === true && process.stdout.isTTY === true;
@@ -135,6 +160,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     log,
     ...services,
     onProgress: progress ? (state) => progress.update(state) : undefined,
+    observers: session.observers(),
   });
 
   let signals = 0;
@@ -151,6 +177,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A script promise that rejects with nobody awaiting it is the script's bug, not a reason to end the run.
+  const onUnhandled = (reason: unknown): void => log.error(`unhandled promise rejection in the script: ${describeError(reason)}`);
+  process.on('unhandledRejection', onUnhandled);
 
   let result: RunResult;
   try {
@@ -165,12 +194,16 @@ export async function runCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('unhandledRejection', onUnhandled);
     script.dispose();
   }
   progress?.clear();
 
   if (result.abortReason !== undefined) log.error(`test aborted${result.abortReason ? `: ${result.abortReason}` : ''}`);
+  if (result.finishedEarly !== undefined) process.stderr.write(`finished early: ${result.finishedEarly}\n`);
+  const { steps, reportsWritten } = await session.finishRun(result, first);
   await writeSummary(result, services, {
+    steps,
     summaryExport: flags.summaryExport,
     noColor: result.options.noColor,
     write: (path, content) => {
@@ -180,6 +213,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     log,
   });
   if (result.exitCode === ExitCode.thresholdsFailed) log.error('thresholds on metrics have been crossed');
+  // A report that could not be written is a failed run even when the test itself passed.
+  if (!reportsWritten && result.exitCode === ExitCode.ok) return ExitCode.invalidConfig;
   return result.exitCode;
 }
 

@@ -1,11 +1,14 @@
 import type { RunResult } from '../engine/run.ts';
 import { describeError } from '../engine/run.ts';
 import type { Logger } from '../engine/runtime.ts';
+import type { StepResult } from '../report/steps.ts';
 import { buildSummaryData, type SummaryData } from '../summary/data.ts';
 import { textSummary } from '../summary/text.ts';
 import type { RunServices } from './services.ts';
 
 export interface SummaryOutput {
+  /** Per-step results of the run's ramping scenarios, shown in the STEPS table. */
+  steps?: readonly StepResult[];
   summaryExport: string | undefined;
   noColor: boolean;
   write(path: string, content: string): void;
@@ -13,7 +16,7 @@ export interface SummaryOutput {
 }
 
 /** Builds the summary data of a finished (or stopped) run, in the shape handleSummary receives. */
-export function summaryDataOf(result: RunResult, services: RunServices): SummaryData {
+export function summaryDataOf(result: RunResult, services: RunServices, steps?: readonly StepResult[]): SummaryData {
   return buildSummaryData({
     registry: result.registry,
     rootGroup: services.checks.snapshot(),
@@ -29,6 +32,7 @@ export function summaryDataOf(result: RunResult, services: RunServices): Summary
       testRunDurationMs: result.testRunDurationMs,
     },
     insecureTlsPeers: result.insecureTlsPeers,
+    ...(steps && steps.length > 0 ? { steps } : {}),
   });
 }
 
@@ -38,7 +42,7 @@ export function summaryDataOf(result: RunResult, services: RunServices): Summary
  * is reported and the text summary printed instead, so the results are never lost.
  */
 export async function writeSummary(result: RunResult, services: RunServices, out: SummaryOutput): Promise<void> {
-  const data = summaryDataOf(result, services);
+  const data = summaryDataOf(result, services, out.steps);
   if (out.summaryExport) out.write(out.summaryExport, JSON.stringify(data, null, 2) + '\n');
 
   const handleSummary = result.mainExports.handleSummary;
