@@ -10,7 +10,7 @@ import type { AgentMetrics } from './metrics.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { defaultEventsMessage, defaultEventsMessageShared, type AgentIdentity } from './protocol.ts';
 
-/** What an agent needs from the VU that created it. */
+/** The services an agent takes from the VU that created it. */
 export interface AgentContext {
   readonly scope: VuScope;
   readonly metrics: AgentMetrics;
@@ -84,7 +84,7 @@ export class Agent implements Closable {
     this.unregister = context.scope.own(this);
   }
 
-  /** Whether the agent holds an approved connection that is still open. */
+  /** Whether the agent has an approved connection that is still open. */
   get connected(): boolean {
     return this.approved && this.connection !== null && !this.connection.closed;
   }
@@ -226,7 +226,7 @@ export class Agent implements Closable {
   }
 
   /**
-   * The batch's due time: the running iteration's slot. A second batch in the same iteration, or a
+   * Returns the batch's due time: the running iteration's slot. A second batch in the same iteration, or a
    * batch sent outside the engine, has no slot of its own and is due when it is requested.
    */
   private dueTime(): number {
@@ -356,7 +356,7 @@ function connectOptionsFor(options: ResolvedAgentOptions): ConnectOptions {
   return connect;
 }
 
-/** The refusal's status and reason, never the whole frame: it may echo the id message. */
+/** Describes a refusal by its status and reason, never the whole frame, which may echo the id message. */
 function describeRefusal(frame: unknown): string {
   const record = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : {};
   const status = typeof record.status === 'string' ? `status ${JSON.stringify(record.status)}` : 'an auth frame without approval';

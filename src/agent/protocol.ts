@@ -4,7 +4,7 @@
  * wait for approval, send batches that are confirmed by id) replaces only what differs.
  */
 
-/** Who an agent is, as its id message tells the server. */
+/** The identity an agent sends in its id message. */
 export interface AgentIdentity {
   readonly name: string;
   readonly peer: string;
@@ -12,7 +12,7 @@ export interface AgentIdentity {
   readonly token: string;
 }
 
-/** What an events message builder gets for one batch. */
+/** The input of an events message builder for one batch. */
 export interface BatchInfo {
   readonly agent: AgentIdentity;
   /** The batch's confirmId: a decimal string that increases by one per batch of the agent. */
@@ -98,7 +98,7 @@ function templateFor(size: number, ts: number): BatchTemplate {
   return template;
 }
 
-// The longest decimal a safe integer takes: 16 digits.
+// Maximum number of decimal digits of a safe integer.
 const MAX_DIGITS = 16;
 
 /** Writes a non-negative safe integer as ASCII digits at `offset`; returns the offset after it. */
@@ -162,17 +162,17 @@ function isObject(frame: unknown): frame is Record<string, unknown> {
   return typeof frame === 'object' && frame !== null;
 }
 
-/** A frame with `"subsystem":"auth"` and `"status":"approved"`. */
+/** Returns whether the frame has `"subsystem":"auth"` and `"status":"approved"`. */
 export function defaultIsApproval(frame: unknown): boolean {
   return isObject(frame) && frame.subsystem === 'auth' && frame.status === 'approved';
 }
 
-/** A frame with `"subsystem":"auth"` and any other status (e.g. "rejected"). */
+/** Returns whether the frame has `"subsystem":"auth"` and any other status (e.g. "rejected"). */
 export function defaultIsRefusal(frame: unknown): boolean {
   return isObject(frame) && frame.subsystem === 'auth' && frame.status !== 'approved';
 }
 
-/** `{"m":"confirm","confirmId":"<id>"}` for the batch in flight. */
+/** Returns whether the frame is `{"m":"confirm","confirmId":"<id>"}` for the batch in flight. */
 export function defaultIsConfirm(frame: unknown, confirmId: string): boolean {
   return isObject(frame) && frame.m === 'confirm' && frame.confirmId === confirmId;
 }
