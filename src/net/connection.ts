@@ -142,13 +142,18 @@ export class Connection implements Closable {
       return Promise.reject(this.encodeFailure(error));
     }
 
-    const belowHighWaterMark = this.socket.write(frame);
-    this.emit(this.metrics.framesSent, 1);
-    this.flushByteCounts();
-    if (belowHighWaterMark) return SENT;
+    if (this.write(frame)) return SENT;
     return new Promise<void>((resolve, reject) => {
       this.drainWaiters.push({ resolve, reject });
     });
+  }
+
+  /** Writes one encoded frame; returns whether the socket buffer is still below its high-water mark. */
+  private write(frame: Uint8Array): boolean {
+    const belowHighWaterMark = this.socket.write(frame);
+    this.emit(this.metrics.framesSent, 1);
+    this.flushByteCounts();
+    return belowHighWaterMark;
   }
 
   /**
@@ -175,9 +180,8 @@ export class Connection implements Closable {
 
   /**
    * Sends `message` and resolves with the first later frame that `match` accepts (any frame when
-   * `match` is omitted). Frames that do not match go on to receivers, listeners or the queue. The wait
-   * is registered before the write, so a reply that arrives at once is not missed. Records
-   * net_request_duration from the start of the send to the matching frame.
+   * `match` is omitted). Frames that do not match go on to receivers, listeners or the queue. Records
+   * net_request_duration from just before the write to the matching frame.
    */
   request(message: unknown, options?: RequestOptions): Promise<unknown> {
     if (this.failure !== null) return Promise.reject(this.observe(this.failure));
@@ -192,19 +196,22 @@ export class Connection implements Closable {
       return Promise.reject(error);
     }
 
+    let frame: Uint8Array;
+    try {
+      frame = this.codec.encode(encodePayload(message));
+    } catch (error) {
+      return Promise.reject(this.encodeFailure(error));
+    }
+
+    // The wait is registered before the write, so a reply that arrives at once finds it.
     const reply = new Promise<unknown>((resolve, reject) => {
       const waiter = { resolve, reject, timeoutMs, match, startedAt: performance.now() } as RequestWaiter;
       waiter.timer = setTimeout(this.onRequestTimeout, timeoutMs, waiter);
       this.requests.push(waiter);
     });
-    const waiter = this.requests[this.requests.length - 1]!;
-    this.send(message).catch((error: unknown) => {
-      // A connection failure already rejected the waiter; only an encoding failure is left to report.
-      if (removeItem(this.requests, waiter)) {
-        clearTimeout(waiter.timer);
-        waiter.reject(error);
-      }
-    });
+    // A full socket buffer needs no wait here: the reply cannot come before the frame is sent, and a
+    // failed write fails the connection, which rejects the reply.
+    this.write(frame);
     return reply;
   }
 

@@ -48,6 +48,11 @@ test('values JSON cannot encode throw TypeError', () => {
   assert.throws(() => encodePayload(10n), { name: 'TypeError' });
 });
 
+test('a real U+FFFD decodes as itself', () => {
+  assert.equal(decodePayload(encodePayload('a\uFFFDb'), 'text'), 'a\uFFFDb');
+  assert.deepEqual(decodePayload(encodePayload({ s: '\uFFFD' }), 'json'), { s: '\uFFFD' });
+});
+
 test('invalid UTF-8 and JSON are protocol errors', () => {
   assert.throws(() => decodePayload(Uint8Array.of(0xc3), 'text'), {
     code: 'protocol',

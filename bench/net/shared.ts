@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+
+/** Settings both clients share, so they do the same work per round trip. */
+export const BENCH = {
+  connections: 200,
+  warmupRoundTripsPerConnection: 10,
+  roundTripsPerConnection: 60,
+};
+
+/** Reads a fixture certificate or key as text. */
+export function fixture(name: string): string {
+  return readFileSync(new URL(`../../test/fixtures/tls/${name}`, import.meta.url), 'utf8');
+}
+
+/** An event batch as agents send it, trimmed to 75 events so the JSON is about 7 KB (7,165 bytes for confirmId "1"). */
+export function makeBatch(confirmId: number): { m: string; priority: number; ts: number; confirmId: string; events: object[] } {
+  const events = [];
+  for (let id = 0; id < 75; id++) {
+    events.push({ id, eid: 1, ts: 1733312345, t: 3, e: 'Startup', tick: id, src: 'App', data: { time: id } });
+  }
+  return { m: 'events', priority: 0, ts: 1733312345, confirmId: String(confirmId), events };
+}
+
+/** What each client process prints as its last line. */
+export interface ClientResult {
+  client: string;
+  roundTrips: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+}
