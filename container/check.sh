@@ -2,7 +2,8 @@
 # Builds the frameload image with podman and runs it as CI does:
 #   1. a local node:20-slim stand-in (container/make-base-image.sh), since no registry is reachable
 #   2. the image from the repository's Dockerfile, with --pull=never
-#   3. `frameload --version`, the image's user and its node_modules
+#   3. `frameload --version`, the image's user and its node_modules, and a scenario from a
+#      read-only volume (container/scenarios) with a relative import and a `-e` variable
 #   4. `frameload serve` in one container and `frameload run /scripts/smoke.ts` in a second one,
 #      both on the host network. The run must exit 0 with all 10 batches confirmed. The server
 #      must then stop on SIGTERM with exit code 0 and count the same 10 batches.
@@ -53,7 +54,7 @@ fi
 source "$repo/container/podman-env.sh"
 
 # Every pass or fail call below counts as one check; a check that never ran counts as failed.
-total_checks=8
+total_checks=9
 started=$SECONDS
 passed=0
 failed=0
@@ -203,6 +204,18 @@ if [[ $modules_output == esbuild ]]; then
   pass "node_modules holds production dependencies only"
 else
   fail "node_modules holds production dependencies only: found '$(echo $modules_output)', expected 'esbuild'"
+fi
+
+# The documented way to bring your own scenarios: a read-only volume, with `-e` for __ENV.
+greeting=$(sed -n "s/^export const EXPECTED_GREETING = '\(.*\)';$/\1/p" "$repo/container/scenarios/lib/greeting.ts")
+timeout --foreground 120 podman run --rm "${run_flags[@]}" --volume "$repo/container/scenarios:/work:ro" "$image" \
+  run /work/mounted.ts -e "GREETING=$greeting" > "$logs/mounted.log" 2>&1
+mounted_status=$?
+if [[ -n $greeting && $mounted_status == 0 ]]; then
+  pass "scenario from a read-only volume with -e GREETING"
+else
+  fail "scenario from a read-only volume: exit code $mounted_status with GREETING '$greeting', expected 0 and a greeting; its output:"
+  show_tail "$logs/mounted.log"
 fi
 
 # --- Server and smoke run in two containers ----------------------------------------------------
