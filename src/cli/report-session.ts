@@ -68,8 +68,10 @@ export class ReportSession {
       this.capacity = findCapacity(ownSteps).capacityEventsPerS;
       this.followUpRuns = result.options.afterCapacity;
     }
+    // The collector counts step positions within this run; the report counts them across runs.
+    const recovery = collector.recovery();
+    if (recovery) this.recovery = { ...recovery, spikeStep: recovery.spikeStep + this.steps.length };
     this.steps.push(...ownSteps);
-    this.recovery = collector.recovery() ?? this.recovery;
 
     let reportsWritten = true;
     const dir = result.options.report.dir;
