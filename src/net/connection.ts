@@ -456,14 +456,16 @@ export class Connection implements Closable {
   }
 
   private decodeFailure(error: unknown): NetError {
-    if (error instanceof CodecError) return netError(error.code, this.peer, error.message, error);
+    const code = codecErrorCode(error);
+    if (code !== null) return netError(code, this.peer, (error as Error).message, error);
     const reason = error instanceof Error ? error.message : String(error);
     return netError('protocol', this.peer, `codec ${this.codec.name} failed to decode: ${reason}`, error);
   }
 
   private encodeFailure(error: unknown): unknown {
-    if (!(error instanceof CodecError)) return error;
-    const wrapped = netError(error.code, this.peer, error.message, error);
+    const code = codecErrorCode(error);
+    if (code === null) return error;
+    const wrapped = netError(code, this.peer, (error as Error).message, error);
     this.countError(wrapped);
     return wrapped;
   }
@@ -500,3 +502,13 @@ export class Connection implements Closable {
 }
 
 function ignore(): void {}
+
+/**
+ * Returns the code of a codec's error. User codecs may throw frameload's CodecError or any Error
+ * whose `code` is 'frame_too_large' or 'protocol', so that codecs need no runtime import.
+ */
+function codecErrorCode(error: unknown): 'frame_too_large' | 'protocol' | null {
+  if (error instanceof CodecError) return error.code;
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return code === 'frame_too_large' || code === 'protocol' ? code : null;
+}

@@ -222,6 +222,30 @@ test('strings travel as UTF-8 text', async (t) => {
   assert.equal(metric(registry, 'data_sent'), 4 + 11);
 });
 
+test('user codec errors keep their code', async (t) => {
+  const server = await listenTcp((socket) => socket.write('x'));
+  t.after(() => server.close());
+  const { net, registry } = newVu();
+  const codec = {
+    name: 'always-too-large',
+    encode: (payload: Uint8Array) => payload,
+    createDecoder: () => ({
+      pendingBytes: 0,
+      push() {
+        throw Object.assign(new Error('always-too-large: frame exceeds 0 bytes'), { code: 'frame_too_large' });
+      },
+    }),
+  };
+  const connection = await net.connect(server.address, { codec });
+
+  await assert.rejects(connection.receive(), {
+    name: 'FrameTooLargeError',
+    code: 'frame_too_large',
+    message: `${server.address}: always-too-large: frame exceeds 0 bytes`,
+  });
+  assert.equal(errorCount(registry, 'frame_too_large'), 1);
+});
+
 test('invalid options are rejected by name', async () => {
   const { net } = newVu();
   await assert.rejects(net.connect('127.0.0.1'), { code: 'invalid_config', message: /expected "host:port"/ });
