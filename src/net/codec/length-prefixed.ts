@@ -104,15 +104,21 @@ interface Layout {
 /**
  * Two states: reading the length field, then reading the body. A length field split across chunks is
  * gathered in a small fixed buffer; a body is copied only when it spans chunks, and only after its
- * announced length passed the limit, so a hostile header never causes a large allocation.
+ * announced length passed the limit. The copy starts at most 64 KiB large and doubles as bytes
+ * arrive, so memory follows the bytes received, not the length a peer announced: 500 connections
+ * announcing 16 MiB and sending nothing more hold 32 MiB, not 8 GiB.
  *
  * Zero-length payloads are delivered as empty frames. Each one consumes its length field, so a stream
  * of them makes progress and cannot loop.
  */
+const INITIAL_BODY_BYTES = 64 * 1024;
+
 class LengthPrefixedDecoder implements FrameDecoder {
   private readonly header: Uint8Array;
   private headerFilled = 0;
+  /** The body gathered so far; it grows up to `bodyLength`. */
   private body: Uint8Array | null = null;
+  private bodyLength = 0;
   private bodyFilled = 0;
   private failure: CodecError | null = null;
 
@@ -155,9 +161,11 @@ class LengthPrefixedDecoder implements FrameDecoder {
         onFrame(chunk.subarray(offset, offset + length));
         offset += length;
       } else {
-        const body = new Uint8Array(length);
+        const received = end - offset;
+        const body = new Uint8Array(Math.min(length, Math.max(INITIAL_BODY_BYTES, 2 * received)));
         body.set(chunk.subarray(offset), 0);
-        this.bodyFilled = end - offset;
+        this.bodyFilled = received;
+        this.bodyLength = length;
         this.body = body;
         return;
       }
@@ -165,11 +173,17 @@ class LengthPrefixedDecoder implements FrameDecoder {
   }
 
   private continueBody(chunk: Uint8Array, offset: number, onFrame: (frame: Uint8Array) => void): number {
-    const body = this.body!;
-    const take = Math.min(body.length - this.bodyFilled, chunk.length - offset);
+    let body = this.body!;
+    const take = Math.min(this.bodyLength - this.bodyFilled, chunk.length - offset);
+    if (this.bodyFilled + take > body.length) {
+      const grown = new Uint8Array(Math.min(this.bodyLength, Math.max(2 * body.length, this.bodyFilled + take)));
+      grown.set(body.subarray(0, this.bodyFilled), 0);
+      body = grown;
+      this.body = grown;
+    }
     body.set(chunk.subarray(offset, offset + take), this.bodyFilled);
     this.bodyFilled += take;
-    if (this.bodyFilled === body.length) {
+    if (this.bodyFilled === this.bodyLength) {
       // Reset before delivering, so the decoder is between frames while onFrame runs.
       this.body = null;
       this.bodyFilled = 0;
