@@ -201,3 +201,12 @@ test('recovery is null while latency stays high', () => {
   assert.equal(recovery?.recoveryMs, null);
   assert.equal(measureRecovery([spikeStep('ramp', 'step 1', 2000, 20)], [], 500, 1000), null);
 });
+
+test('recovery is 0 when latency never breached', () => {
+  const steps = [spikeStep('spike', 'spike', 2000, 20)];
+  // The next stage, and with it the first window, starts 2 ms after the spike ends.
+  const first = { ...window(20, 300), startMs: T0 + 20_002 };
+  const recovery = measureRecovery(steps, [first, window(21, 200)], 500, 1000);
+  assert.equal(recovery?.recoveredAtMs, T0 + 20_000);
+  assert.equal(recovery?.recoveryMs, 0);
+});
