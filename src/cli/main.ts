@@ -63,7 +63,8 @@ function reportFailure(command: string, err: unknown): number {
     return ExitCode.invalidConfig;
   }
   if (err instanceof ScriptError) {
-    process.stderr.write(`frameload ${command}: ${describeError(err.cause instanceof Error ? Object.assign(err.cause, { message: err.message }) : err)}\n`);
+    // The message already carries the source-mapped frames of the script's error.
+    process.stderr.write(`frameload ${command}: ${err.message}\n`);
     return ExitCode.scriptException;
   }
   process.stderr.write(`frameload ${command}: unexpected failure: ${describeError(err)}\n`);

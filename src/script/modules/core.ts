@@ -40,7 +40,7 @@ export function createCoreModule(vu: VU, runtime: Runtime): Record<string, unkno
     }
     // The call site is kept only while the un-awaited-sleep warning has not been given.
     const site = sleepCallSites ? new Error() : undefined;
-    return new Promise<void>((resolve, reject) => {
+    const pending = new Promise<void>((resolve, reject) => {
       const entry = {
         reject,
         site,
@@ -51,6 +51,9 @@ export function createCoreModule(vu: VU, runtime: Runtime): Record<string, unkno
       };
       vu.pendingSleeps.add(entry);
     });
+    // A sleep that was never awaited is rejected when its iteration ends; that must not crash the run.
+    pending.catch(() => {});
+    return pending;
   };
 
   const fail = (message?: string): never => {
