@@ -39,6 +39,7 @@ function runClient(file: string, port: number): Promise<ClientResult> {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const perThousand = (r: ClientResult): number => (r.cpuSeconds / r.roundTrips) * 1000;
 
+const runStarted = performance.now();
 const loadBefore = os.loadavg()[0]!;
 const server = await startServer();
 const bare: ClientResult[] = [];
@@ -88,7 +89,8 @@ if (process.argv.includes('--write')) {
     '',
     `Measured on ${os.cpus().length} x ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)},`,
     `with a 1-minute load average of ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after the run`,
-    '(other work shared the machine, so single rounds vary; the median damps that), with:',
+    `(other work shared the machine, so single rounds vary; the median damps that). The whole run took`,
+    `${Math.round((performance.now() - runStarted) / 1000)} s. Command:`,
     '',
     '```',
     COMMAND,

@@ -12,7 +12,7 @@ export function fixture(name: string): string {
   return readFileSync(new URL(`../../test/fixtures/tls/${name}`, import.meta.url), 'utf8');
 }
 
-/** An event batch as agents send it, trimmed to 75 events so the JSON is about 7 KB (7,165 bytes for confirmId "1"). */
+/** Builds an event batch as agents send it, with 75 events so the JSON is about 7 KB (7,165 bytes for confirmId "1"). */
 export function makeBatch(confirmId: number): { m: string; priority: number; ts: number; confirmId: string; events: object[] } {
   const events = [];
   for (let id = 0; id < 75; id++) {
@@ -21,7 +21,7 @@ export function makeBatch(confirmId: number): { m: string; priority: number; ts:
   return { m: 'events', priority: 0, ts: 1733312345, confirmId: String(confirmId), events };
 }
 
-/** What each client process prints as its last line. */
+/** The JSON line each client process prints last. */
 export interface ClientResult {
   client: string;
   roundTrips: number;

@@ -1,6 +1,6 @@
 import { netError, type NetError, type NetErrorCode } from './errors.ts';
 
-/** Where in a connection's life an error happened; the same Node error means different things. */
+/** The stage of a connection's life an error happened in, because the same Node error means different things in each. */
 export type Phase = 'connect' | 'handshake' | 'established';
 
 // OpenSSL's certificate verification results, as Node reports them in `error.code` when it rejects

@@ -74,7 +74,7 @@ export class Connection implements Closable {
 
   private open = true;
   private socketClosed = false;
-  /** Why operations now reject; null while the connection is usable. */
+  /** The error operations now reject with; null while the connection is usable. */
   private failure: NetError | null = null;
   /** Whether `failure` was counted in net_errors (or is the script's own close, never counted). */
   private failureCounted = false;
@@ -131,7 +131,7 @@ export class Connection implements Closable {
 
   /**
    * Encodes and writes one frame. Resolves at once while the socket's write buffer is below its
-   * high-water mark; otherwise waits for 'drain', so a script awaiting each send cannot outrun the peer.
+   * high-water mark. Otherwise it waits for 'drain', so a script awaiting each send cannot outrun the peer.
    */
   send(message: unknown): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.observe(this.failure));
@@ -157,7 +157,7 @@ export class Connection implements Closable {
   }
 
   /**
-   * Returns the next frame nobody else claimed, decoded in the connection's format. When none arrives
+   * Returns the next frame that no request claimed, decoded in the connection's format. When none arrives
    * within `timeout` (default: the connection's receiveTimeout), rejects with `timeout` and discards the
    * connection, because the stream may be in the middle of a frame.
    */
@@ -357,7 +357,7 @@ export class Connection implements Closable {
   /**
    * Returns a hint for a close before any frame arrived on a connection that sent a client certificate.
    * Node.js servers reject an untrusted certificate by closing without a TLS alert, so under TLS 1.3
-   * nothing on the wire tells this apart from an ordinary close.
+   * nothing on the wire distinguishes this from an ordinary close.
    */
   private clientCertHint(): string {
     if (!this.clientCert || this.framesReceived > 0) return '';
@@ -409,7 +409,7 @@ export class Connection implements Closable {
     this.fail(netError('closed', this.peer, 'connection discarded after a timeout', error), true);
   }
 
-  /** Fails the connection: counts the error, rejects everything pending, tells 'error' listeners, destroys. */
+  /** Fails the connection: counts the error, rejects everything pending, calls 'error' listeners, destroys. */
   private fail(error: NetError, alreadyCounted = false): void {
     if (!this.open) return;
     this.shutDown(error, true);
@@ -446,7 +446,7 @@ export class Connection implements Closable {
     for (const waiter of this.drainWaiters.splice(0)) waiter.reject(error);
   }
 
-  /** Returns the failure after counting it once, the first time the script sees it. */
+  /** Returns the failure, counting it in net_errors the first time an operation rejects with it. */
   private observe(error: NetError): NetError {
     if (!this.failureCounted) {
       this.failureCounted = true;

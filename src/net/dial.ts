@@ -18,7 +18,7 @@ export interface Dialed {
 
 /**
  * One attempt to open a TCP connection and, when configured, run the TLS handshake on it. Each phase
- * has its own deadline, so a peer that accepts TCP but never answers the ClientHello yields
+ * has its own deadline, so a peer that accepts TCP but never replies to the ClientHello yields
  * tls_handshake_timeout and not connect_timeout. `abort()` stops the attempt, e.g. when the VU ends.
  */
 export class Dial<T> {

@@ -1,6 +1,6 @@
 import type { NetError } from './errors.ts';
 
-/** A pending `receive()`: resolved by the next frame nobody else claimed. */
+/** A pending `receive()`: resolved by the next frame that no request claimed. */
 export interface ReceiveWaiter {
   resolve(message: unknown): void;
   reject(error: unknown): void;

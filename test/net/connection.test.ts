@@ -4,7 +4,7 @@ import { test } from 'node:test';
 
 import { errorCount, frame, listenTcp, metric, newVu } from './helpers.ts';
 
-/** A server that answers every frame it reads with the same bytes. */
+/** Starts a server that writes back every byte it reads, so each frame returns unchanged. */
 async function echoServer() {
   let received = 0;
   let written = 0;
@@ -111,7 +111,8 @@ test('receive timeout discards the connection', async (t) => {
     message: `${server.address}: no frame received within 100 ms; the connection is discarded`,
   });
   const waited = performance.now() - started;
-  assert.ok(waited >= 99 && waited < 150, `waited ${waited} ms`);
+  assert.ok(waited >= 99, `waited ${waited} ms`);
+  assert.ok(waited < 200, `waited ${waited} ms`);
   await server.allClosed(1);
   assert.equal(connection.closed, true);
   await assert.rejects(connection.send('late'), { code: 'closed', message: /discarded after a timeout/ });

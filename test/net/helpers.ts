@@ -160,7 +160,7 @@ export const TLS_CLIENT = {
 
 /**
  * Runs `openssl s_server` on 127.0.0.1 requiring a client certificate from the fixture CA. Unlike a
- * node:tls server, which closes silently when it rejects a client certificate, OpenSSL answers with
+ * node:tls server, which closes silently when it rejects a client certificate, OpenSSL sends
  * a TLS alert, as most production TLS stacks do.
  */
 export async function listenOpenssl(version: 'TLSv1.2' | 'TLSv1.3'): Promise<{ address: string; close(): void }> {

@@ -47,7 +47,7 @@ test('connections survive iterations until closeAll', async (t) => {
 test('closeAll aborts a connect in progress', async (t) => {
   let helloReceived!: () => void;
   const hello = new Promise<void>((resolve) => (helloReceived = resolve));
-  // The server never answers the ClientHello, so the connect stays in its handshake.
+  // The server never replies to the ClientHello, so the connect stays in its handshake.
   const server = await listenTcp((socket) => socket.once('data', () => helloReceived()));
   t.after(() => server.close());
   const { net, scope, registry } = newVu();

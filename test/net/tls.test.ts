@@ -190,7 +190,8 @@ test('handshake timeout when ClientHello gets no answer', async (t) => {
     message: `${server.address}: TLS handshake timed out after 300 ms`,
   });
   const waited = performance.now() - started;
-  assert.ok(waited >= 299 && waited < 330 + 100, `waited ${waited} ms`);
+  assert.ok(waited >= 299, `waited ${waited} ms`);
+  assert.ok(waited < 430, `waited ${waited} ms`);
   assert.ok(helloBytes > 0, 'the server read a ClientHello');
   assert.equal(metric(registry, 'net_connect_duration'), 1);
   assert.equal(metric(registry, 'net_tls_handshake_duration'), 0);

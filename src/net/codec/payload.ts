@@ -1,13 +1,13 @@
 import { CodecError } from './errors.ts';
 
 /**
- * What a script can send: a string (UTF-8), bytes, or any other JSON-serialisable value (sent as JSON).
- * Typed arrays other than Uint8Array and DataView are sent as their underlying bytes.
+ * A message a script can send: a string (UTF-8), bytes, or any other JSON-serialisable value (sent as
+ * JSON). Typed arrays other than Uint8Array, and DataViews, are sent as their underlying bytes.
  */
 export type Message = string | Uint8Array | ArrayBuffer | ArrayBufferView | JsonValue;
 export type JsonValue = null | boolean | number | JsonValue[] | { [key: string]: JsonValue | undefined };
 
-/** How a received frame is handed to the script. */
+/** The form in which a received frame reaches the script: parsed JSON, a string, or the bytes. */
 export type PayloadFormat = 'json' | 'text' | 'bytes';
 
 const encoder = new TextEncoder();
