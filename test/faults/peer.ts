@@ -153,6 +153,8 @@ export interface Peer {
   readonly stalledBytes: () => number;
   /** Raw TCP sockets accepted. */
   readonly accepted: () => number;
+  /** performance.now() at each TCP accept, in order. */
+  readonly acceptedAt: number[];
   /** TCP sockets accepted and still open. */
   readonly open: () => number;
   /** TLS SNI names the clients sent, '' when none. */
@@ -170,6 +172,7 @@ export async function startPeer(t: TestContext, options: PeerOptions): Promise<P
   const rawSockets = new Set<net.Socket>();
   const servernames: string[] = [];
   let accepted = 0;
+  const acceptedAt: number[] = [];
   let stalledBytes = 0;
   let onConnection = (): void => {};
 
@@ -211,6 +214,7 @@ export async function startPeer(t: TestContext, options: PeerOptions): Promise<P
   }
   server.on('connection', (raw: net.Socket) => {
     accepted++;
+    acceptedAt.push(performance.now());
     rawSockets.add(raw);
     raw.on('error', () => {});
     raw.once('close', () => rawSockets.delete(raw));
@@ -234,6 +238,7 @@ export async function startPeer(t: TestContext, options: PeerOptions): Promise<P
     connections,
     stalledBytes: () => stalledBytes,
     accepted: () => accepted,
+    acceptedAt,
     open: () => rawSockets.size,
     servernames,
     waitConnections(count) {
