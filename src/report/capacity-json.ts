@@ -51,6 +51,8 @@ export interface CapacityJsonStep {
   send_lateness_max_ms: number;
   slo_met: boolean;
   slo_reasons: string[];
+  /** Present and true when the run stopped before the step's planned end. */
+  partial?: boolean;
   /** Peak readings during the step; present only when the run was monitored. */
   resources?: CapacityJsonPeak;
 }
@@ -195,6 +197,7 @@ function stepJson(step: StepResult, resources: ResourceSeries | undefined): Capa
     slo_met: step.slo.met,
     slo_reasons: [...step.slo.reasons],
   };
+  if (step.partial) json.partial = true;
   if (resources) json.resources = peakJson(peakInWindow(resources.samples, step.startMs, step.endMs));
   return json;
 }

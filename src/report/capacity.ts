@@ -15,7 +15,8 @@ const RAMP_PHASES = new Set(['warmup', 'ramp', 'stage']);
 /**
  * Finds the capacity: the target rate of the last step that met every SLO before the first step
  * that breached. Steps after the first breach are ignored even if they pass, because a ramp past
- * a breach measures recovery, not sustainable load. Spike and soak steps never count.
+ * a breach measures recovery, not sustainable load. Spike and soak steps never count, and neither do
+ * partial steps, cut short by a stop: a few seconds of samples say little about a rate.
  * Without a breach the capacity is the last step's target, a lower bound on the true capacity.
  */
 export function findCapacity(steps: readonly StepResult[]): CapacityVerdict {
@@ -23,7 +24,7 @@ export function findCapacity(steps: readonly StepResult[]): CapacityVerdict {
 
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
-    if (!RAMP_PHASES.has(step.phase)) continue;
+    if (!RAMP_PHASES.has(step.phase) || step.partial === true) continue;
     if (!step.slo.met) {
       return {
         capacityEventsPerS: capacityStep === null ? null : steps[capacityStep]!.targetEventsPerS,

@@ -19,6 +19,7 @@ type RampingConfig = Extract<ScenarioConfig, { executor: 'ramping-vus' | 'rampin
 export const FALLBACK_EVENTS_PER_BATCH = 100;
 
 const RAMP_PHASES: ReadonlySet<StepPhase> = new Set(['warmup', 'ramp', 'stage']);
+const PARTIAL_TOLERANCE_MS = 100;
 
 export interface StepCollectorOptions {
   /** Length of the confirm latency windows used to time a spike's recovery, milliseconds. Default 1000. */
@@ -93,9 +94,12 @@ export class StepCollector implements RunObserver {
 
     const named = this.options.report.stages[scenario.name]?.[stage] ?? {};
     const targetBatchesPerS = targetBatchRate(config, stage);
+    // A stage ends within a few milliseconds of its planned end unless the run was stopped.
+    const partial = atMs - startMs < config.stages[stage]!.durationMs - PARTIAL_TOLERANCE_MS;
+    const label = named.label ?? defaultLabel(config, stage);
     const samples = stageSamplesFromRegistry(this.registry, scenario.name, {
       index: stage,
-      label: named.label ?? defaultLabel(config, stage),
+      label: partial ? `${label} (partial)` : label,
       phase: named.phase ?? 'stage',
       startMs,
       endMs: atMs,
@@ -104,6 +108,7 @@ export class StepCollector implements RunObserver {
       targetEventsPerS: targetBatchesPerS * (this.eventsPerBatch() ?? 1),
     });
     const result = computeStepResult({ ...samples, scenario: scenario.name }, sloOf(this.options.slo));
+    if (partial) result.partial = true;
     this.collected.push({ result, targetBatchesPerS });
 
     const slo = this.options.slo;

@@ -23,8 +23,7 @@ export type StageInfo = Omit<StageSamples, 'confirm' | 'batchesConfirmed' | 'eve
 /**
  * Declares hidden breakdowns of the step metrics by the `scenario` and `stage` tags, so every
  * stage's samples collect in their own aggregates. Call it before the first sample is recorded.
- * NOTE: a metric recorded without a `stage` tag feeds no stage. dropped_iterations carries no
- * stage tag yet, so per-step dropped iterations read 0 until the executor adds it.
+ * A sample recorded without a `stage` tag, such as a connect in a non-ramping scenario, feeds no stage.
  */
 export function trackStages(registry: MetricRegistry): void {
   for (const spec of Object.values(STEP_METRICS)) {

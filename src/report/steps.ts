@@ -93,6 +93,8 @@ export interface StepResult {
   slo: SloVerdict;
   /** Peak readings of the system under test during the step, when the run was monitored. */
   resources?: ResourcePeak;
+  /** True when the run stopped before the stage's planned end; such a step decides no capacity. */
+  partial?: boolean;
 }
 
 const EMPTY_TREND = new TrendAggregate();

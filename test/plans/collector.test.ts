@@ -6,6 +6,7 @@ import type { Run } from '../../src/engine/run.ts';
 import { ScenarioState } from '../../src/engine/scenario-state.ts';
 import { MetricRegistry } from '../../src/metrics/registry.ts';
 import type { Tags } from '../../src/metrics/types.ts';
+import { findCapacity } from '../../src/report/capacity.ts';
 import { StepCollector } from '../../src/report/collect.ts';
 import { measureRecovery } from '../../src/report/recovery.ts';
 import type { StepResult } from '../../src/report/steps.ts';
@@ -209,4 +210,21 @@ test('recovery is 0 when latency never breached', () => {
   const recovery = measureRecovery(steps, [first, window(21, 200)], 500, 1000);
   assert.equal(recovery?.recoveredAtMs, T0 + 20_000);
   assert.equal(recovery?.recoveryMs, 0);
+});
+
+test('stopped stage is partial and decides nothing', () => {
+  const { collector, scenario, write } = startCollector(false);
+  collector.onStageStart(scenario, 0, 0, T0);
+  for (let ms = 1; ms <= 100; ms++) write(0).confirm(ms);
+  collector.onStageEnd(scenario, 0, 10_000, T0 + 10_000);
+  collector.onStageStart(scenario, 2, 10_000, T0 + 10_000);
+  write(2).confirm(10);
+  // Ctrl-C two seconds into the 10 s stage.
+  collector.onStageEnd(scenario, 2, 12_000, T0 + 12_000);
+  collector.onEnd();
+
+  const steps = collector.steps();
+  assert.deepEqual(steps.map((s) => [s.label, s.partial]), [['warm-up', undefined], ['step 1 (partial)', true]]);
+  assert.equal(steps[1]!.achievedEventsPerS, 25);
+  assert.deepEqual(findCapacity(steps), { capacityEventsPerS: 5000, capacityStep: 0, breach: null });
 });
