@@ -64,6 +64,9 @@ export const options: Options = {
   tlsVersion: { min: 'tls1.2', max: 'tls1.3' },
   tlsCipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
   breakdowns: { net_errors: ['code'], agent_confirm_duration: ['stage'] },
+  slo: { p95Ms: 300, errorRate: 0.02, connFailRate: 0.001, stopAfterBreach: true, scenario: 'capacity' },
+  report: { dir: './report', eventsPerBatch: 100, stages: { capacity: [{ label: 'warm-up', phase: 'warmup' }, null] } },
+  afterCapacity: [{ script: './spike.ts' }, { script: './soak.ts', env: { SOAK_DURATION: '1h' } }],
 };
 
 // Shortcuts and minimal scenarios; optional fields take k6's defaults.
@@ -160,6 +163,12 @@ const badOptions: Options[] = [
   { tags: { attempt: 1 } },
   // @ts-expect-error breakdowns list tag names
   { breakdowns: { net_errors: 'code' } },
+  // @ts-expect-error the p95 objective is a number of milliseconds
+  { slo: { p95Ms: '500ms' } },
+  // @ts-expect-error step phases are warmup, ramp, spike, soak or stage
+  { report: { stages: { capacity: [{ phase: 'burst' }] } } },
+  // @ts-expect-error a follow-up run names its script
+  { afterCapacity: [{ env: { SPIKE_X: '3' } }] },
   // @ts-expect-error a client certificate needs its key
   { tlsAuth: [{ cert: '-----BEGIN CERTIFICATE-----' }] },
   // @ts-expect-error scenarios are named: an object, not a list
