@@ -2,7 +2,7 @@
 // doing the same work per round trip as the frameload client.
 import tls from 'node:tls';
 
-import { BENCH, fixture, makeBatch, type ClientResult } from './shared.ts';
+import { BENCH, fixture, makeBatch, measure, type ClientResult } from './shared.ts';
 
 const port = Number(process.argv[2]);
 const ca = fixture('ca.crt');
@@ -65,17 +65,7 @@ async function run(connection: BareConnection, first: number, count: number): Pr
 const connections = await Promise.all(Array.from({ length: BENCH.connections }, () => BareConnection.open()));
 await Promise.all(connections.map((c) => run(c, 0, BENCH.warmupRoundTripsPerConnection)));
 
-const cpuBefore = process.cpuUsage();
-const started = performance.now();
-await Promise.all(connections.map((c) => run(c, BENCH.warmupRoundTripsPerConnection, BENCH.roundTripsPerConnection)));
-const cpu = process.cpuUsage(cpuBefore);
-const wallSeconds = (performance.now() - started) / 1000;
-
+const measured = await measure((first, count) => Promise.all(connections.map((c) => run(c, first, count))));
 for (const connection of connections) connection.close();
-const result: ClientResult = {
-  client: 'bare node:tls',
-  roundTrips: BENCH.connections * BENCH.roundTripsPerConnection,
-  cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  wallSeconds,
-};
+const result: ClientResult = { client: 'bare node:tls', ...measured };
 process.stdout.write(`${JSON.stringify(result)}\n`);

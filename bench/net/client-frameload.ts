@@ -2,7 +2,7 @@
 import { StandaloneScope } from '../../src/engine/vu-scope.ts';
 import { MetricRegistry } from '../../src/metrics/registry.ts';
 import { createNetModule } from '../../src/net/module.ts';
-import { BENCH, fixture, makeBatch, type ClientResult } from './shared.ts';
+import { BENCH, fixture, makeBatch, measure, type ClientResult } from './shared.ts';
 
 type Connection = Awaited<ReturnType<ReturnType<typeof createNetModule>['connect']>>;
 
@@ -23,17 +23,7 @@ async function run(connection: Connection, first: number, count: number): Promis
 const connections = await Promise.all(Array.from({ length: BENCH.connections }, () => net.connect(address, { tls: true, ca })));
 await Promise.all(connections.map((c) => run(c, 0, BENCH.warmupRoundTripsPerConnection)));
 
-const cpuBefore = process.cpuUsage();
-const started = performance.now();
-await Promise.all(connections.map((c) => run(c, BENCH.warmupRoundTripsPerConnection, BENCH.roundTripsPerConnection)));
-const cpu = process.cpuUsage(cpuBefore);
-const wallSeconds = (performance.now() - started) / 1000;
-
+const measured = await measure((first, count) => Promise.all(connections.map((c) => run(c, first, count))));
 scope.closeAll();
-const result: ClientResult = {
-  client: 'frameload/net',
-  roundTrips: BENCH.connections * BENCH.roundTripsPerConnection,
-  cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  wallSeconds,
-};
+const result: ClientResult = { client: 'frameload/net', ...measured };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -63,9 +63,17 @@ const floor = median(bare.map(perThousand));
 const ours = median(product.map(perThousand));
 const overhead = (ours / floor - 1) * 100;
 const roundsText = (results: ClientResult[]): string => results.map((r) => perThousand(r).toFixed(3)).join(', ');
+// The least loaded segment of all rounds: interference from other processes only adds CPU time.
+const segmentRoundTrips = (BENCH.connections * BENCH.roundTripsPerConnection) / BENCH.segments;
+const bestSegment = (results: ClientResult[]): number =>
+  (Math.min(...results.flatMap((r) => r.segmentCpuSeconds)) / segmentRoundTrips) * 1000;
+const floorBest = bestSegment(bare);
+const oursBest = bestSegment(product);
+const bestOverhead = (oursBest / floorBest - 1) * 100;
+const signed = (percent: number): string => `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`;
 console.log(
   `frameload/net ${ours.toFixed(3)} vs bare node:tls ${floor.toFixed(3)} CPU s per 1,000 round trips ` +
-    `(${overhead >= 0 ? '+' : ''}${overhead.toFixed(1)}%; target <= +10%), median of ${ROUNDS}`,
+    `(${signed(overhead)}, median of ${ROUNDS}; best segments ${signed(bestOverhead)}; target <= +10%)`,
 );
 
 if (process.argv.includes('--write')) {
@@ -80,12 +88,18 @@ if (process.argv.includes('--write')) {
     'node:tls client with hand-written framing (bench/net/client-bare.ts); both clients parse each reply as JSON',
     'and check its confirmId. Median of five alternating rounds.',
     '',
-    '| client | CPU s per 1,000 round trips (median) | rounds |',
-    '|---|---|---|',
-    `| bare node:tls (floor) | ${floor.toFixed(3)} | ${roundsText(bare)} |`,
-    `| frameload/net | ${ours.toFixed(3)} | ${roundsText(product)} |`,
+    '| client | CPU s per 1,000 round trips, median of rounds | best segment | rounds |',
+    '|---|---|---|---|',
+    `| bare node:tls (floor) | ${floor.toFixed(3)} | ${floorBest.toFixed(3)} | ${roundsText(bare)} |`,
+    `| frameload/net | ${ours.toFixed(3)} | ${oursBest.toFixed(3)} | ${roundsText(product)} |`,
+    `| frameload/net vs floor | ${signed(overhead)} | ${signed(bestOverhead)} | |`,
     '',
-    `frameload/net uses ${overhead >= 0 ? `${overhead.toFixed(1)}% more` : `${(-overhead).toFixed(1)}% less`} CPU than the floor (target: at most 10% more).`,
+    `"Best segment" is the least CPU any of the ${BENCH.segments} equal segments of a round used, across all rounds;`,
+    'other processes can only add CPU time, so it is the least disturbed figure. Target: at most 10% more',
+    'CPU than the floor.',
+    ...(overlaps(bare, product)
+      ? ['', 'The rounds of the two clients overlap, so the difference between the medians is within the noise of this run.']
+      : []),
     '',
     `Measured on ${os.cpus().length} x ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)},`,
     `with a 1-minute load average of ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after the run`,
@@ -98,6 +112,12 @@ if (process.argv.includes('--write')) {
     '',
   ].join('\n');
   writeSection(new URL('../../docs/BENCHMARKS.md', import.meta.url).pathname, section);
+}
+
+/** Returns whether the per-round figures of the two clients overlap. */
+function overlaps(a: ClientResult[], b: ClientResult[]): boolean {
+  const range = (results: ClientResult[]) => results.map(perThousand);
+  return Math.min(...range(a)) <= Math.max(...range(b)) && Math.min(...range(b)) <= Math.max(...range(a));
 }
 
 /** Replaces this benchmark's section in the file, or appends it; other sections stay as they are. */

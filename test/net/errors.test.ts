@@ -1,7 +1,7 @@
 // Provokes every error code once against a real peer on 127.0.0.1 and checks the class, the code,
 // the peer in the message and the net_errors{code} count.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import net from 'node:net';
 import { test } from 'node:test';
 
@@ -232,3 +232,20 @@ for (const { code, name, provoke } of CASES) {
     vu.scope.closeAll();
   });
 }
+
+test('EMFILE is local_resource', async (t) => {
+  const server = await listenTcp();
+  t.after(() => server.close());
+  const child = new URL('./emfile-client.ts', import.meta.url).pathname;
+
+  // 64 descriptors are enough for Node to start and few enough to run out after some connections.
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile('sh', ['-c', `ulimit -n 64 && exec "${process.execPath}" --import tsx "${child}" ${server.address}`], { timeout: 30_000 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
+  });
+  const outcome = JSON.parse(output) as { code: string; name: string; message: string };
+  assert.equal(outcome.code, 'local_resource');
+  assert.equal(outcome.name, 'LocalResourceError');
+  assert.match(outcome.message, /EMFILE/);
+});
