@@ -5,7 +5,7 @@
 // of the figure, the same way for every client. Linux only.
 //
 // Usage: node --import tsx bench/e2e/measure.ts --client frameload|bare|python [--agents 200]
-//          [--batch 100] [--sec-per-batch 0.2] [--duration 30] [--approval-timeout 5]
+//          [--batch 100] [--sec-per-batch 0.2] [--duration 30] [--approval-timeout 5] [--script PATH]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     'sec-per-batch': { type: 'string', default: '0.2' },
     duration: { type: 'string', default: '30' },
     'approval-timeout': { type: 'string', default: '5' },
+    // Another scenario with load-agents.ts's environment variables, for profiling variants.
+    script: { type: 'string', default: join(ROOT, 'scripts', 'load-agents.ts') },
   },
 });
 const agents = Number(values.agents);
@@ -64,7 +66,7 @@ function clientCommand(port: number): [string, string[]] {
       return [
         join(ROOT, 'frameload'),
         [
-          'run', '--quiet', join(ROOT, 'scripts', 'load-agents.ts'),
+          'run', '--quiet', values.script!,
           '-e', `HOST=127.0.0.1:${port}`, '-e', `AGENTS=${agents}`, '-e', `BATCH=${batch}`, '-e', `SEC_PER_BATCH=${secPerBatch}`,
           '-e', `DURATION=${durationS}s`, '-e', 'INSECURE_TLS=true', '-e', `APPROVAL_TIMEOUT=${approvalS}s`,
         ],
@@ -91,6 +93,8 @@ interface Sample {
 let first = null as Sample | null;
 let last = null as Sample | null;
 let peakRss = 0;
+/** The client's peak resident memory when the first batch was confirmed: the connect phase's peak. */
+let peakRssBeforeBatches = 0;
 let previousBatches = 0;
 const sampler = setInterval(() => {
   const cpu = cpuSeconds(child.pid!);
@@ -98,7 +102,10 @@ const sampler = setInterval(() => {
   if (cpu === null || mem === null) return;
   peakRss = Math.max(peakRss, mem.peak);
   const batches = server.stats.batchesConfirmed;
-  if (batches > 0 && first === null) first = { cpu, batches };
+  if (batches > 0 && first === null) {
+    first = { cpu, batches };
+    peakRssBeforeBatches = mem.peak;
+  }
   if (batches > previousBatches) last = { cpu, batches };
   previousBatches = batches;
 }, 100);
@@ -125,6 +132,7 @@ console.log(
     cpuSecondsInWindow: +cpu.toFixed(2),
     cpuSecondsPer1000Batches: +((cpu * 1000) / batches).toFixed(4),
     peakRssMiB: +(peakRss / 2 ** 20).toFixed(1),
+    peakRssBeforeBatchesMiB: +(peakRssBeforeBatches / 2 ** 20).toFixed(1),
     clientOutput: output.trim().split('\n').at(-1)?.slice(0, 300),
   }),
 );
