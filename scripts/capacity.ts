@@ -1,7 +1,7 @@
 // The capacity plan: how many events per second the server sustains before an objective breaks.
-// A fleet of AGENTS agents connects and is approved; traffic then runs at 50% of TARGET_EPS for
-// WARMUP and climbs by STEP_PCT percent of TARGET_EPS every STEP until a step breaches P95_MS,
-// ERR_RATE or CONN_FAIL_RATE, judged on that step's own samples. The run ends after the breaching
+// A fleet of AGENTS agents connects and is approved. Traffic then runs at 50% of TARGET_EPS for
+// WARMUP and climbs by STEP_PCT percent of TARGET_EPS every STEP. It stops after the first step that
+// breaches P95_MS, ERR_RATE or CONN_FAIL_RATE, judged on that step's own samples. The run ends after the breaching
 // step; the capacity is the target of the last step that met every objective.
 //
 //   ./frameload run scripts/capacity.ts -e HOST=ingest:8444 -e AGENTS=200 -e TARGET_EPS=5000 \

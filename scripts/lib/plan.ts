@@ -96,7 +96,7 @@ export function readSoakEnv(env: Env): SoakEnv {
   };
 }
 
-/** One planned step: how long it holds which rate. */
+/** One planned step: its duration and rate. */
 interface PlannedStep {
   label: string;
   phase: 'warmup' | 'ramp' | 'spike' | 'soak';
@@ -105,7 +105,7 @@ interface PlannedStep {
 }
 
 /**
- * The capacity plan: warm-up at 50% of TARGET_EPS for WARMUP, then steps of +STEP_PCT percent of
+ * Builds the capacity plan: warm-up at 50% of TARGET_EPS for WARMUP, then steps of +STEP_PCT percent of
  * TARGET_EPS from there, each held for STEP, up to MAX_STEPS; the run ends after the first step that
  * breaches. SPIKE=1 and SOAK=1 add spike.ts and soak.ts as follow-up runs from the capacity found.
  */
@@ -119,7 +119,7 @@ export function capacityOptions(env: CapacityEnv): Options {
 }
 
 /**
- * The spike plan: SPIKE_BASE_PCT percent of CAPACITY_EPS for SPIKE_SETTLE, SPIKE_X × CAPACITY_EPS
+ * Builds the spike plan: SPIKE_BASE_PCT percent of CAPACITY_EPS for SPIKE_SETTLE, SPIKE_X × CAPACITY_EPS
  * for SPIKE_DURATION, then the base rate again for SPIKE_RECOVERY, during which the report times how
  * long p95 latency took to come back under P95_MS.
  */
@@ -132,7 +132,7 @@ export function spikeOptions(env: SpikeEnv): Options {
   ], false);
 }
 
-/** The soak plan: SOAK_PCT percent of CAPACITY_EPS for SOAK_DURATION, reported in steps of SOAK_STEP. */
+/** Builds the soak plan: SOAK_PCT percent of CAPACITY_EPS for SOAK_DURATION, reported in steps of SOAK_STEP. */
 export function soakOptions(env: SoakEnv): Options {
   const rate = (env.capacityEps * env.soakPct) / 100;
   const steps: PlannedStep[] = [];
@@ -143,7 +143,7 @@ export function soakOptions(env: SoakEnv): Options {
 }
 
 /**
- * The options of a plan: the connect scenario, then one ramping-arrival-rate scenario named `name`
+ * Builds the options of a plan: the connect scenario, then one ramping-arrival-rate scenario named `name`
  * whose stages alternate a zero-duration jump to the next rate and a hold at it.
  */
 function planOptions(env: PlanEnv, name: string, steps: readonly PlannedStep[], stopAfterBreach: boolean): Options {
@@ -203,7 +203,7 @@ function connectScenario(agent: AgentEnv, connectPhaseMs: number): Scenario {
 }
 
 /**
- * The `connect` and `traffic` functions a plan script exports. Call it in init code: module scope
+ * Creates the `connect` and `traffic` functions a plan script exports. Call it in init code: module scope
  * belongs to one VU, so each VU gets its own agent, which lives across the VU's iterations.
  */
 export function agentFunctions(env: PlanEnv): { connect(): Promise<void>; traffic(): Promise<void> } {

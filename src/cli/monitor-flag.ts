@@ -17,7 +17,7 @@ export function parseMonitorFlag(spec: string): Monitor {
 }
 
 /**
- * Takes one reading before the run, so a PID that does not exist or an endpoint that does not answer
+ * Takes one reading before the run, so a PID that does not exist or an endpoint that does not respond
  * stops the command before any load is sent (exit 104, naming --monitor).
  */
 export async function probeMonitor(monitor: Monitor): Promise<void> {

@@ -22,9 +22,9 @@ export interface FollowUp {
 
 /**
  * What the CLI keeps across the runs of one `frameload run`: the first run and the follow-up runs
- * its `afterCapacity` option starts. Each run gets a fresh step collector and monitor sampler; their
- * steps, recovery and readings add up, so the report written after each run covers every run so far
- * and an interrupted follow-up loses nothing from the runs before it.
+ * its `afterCapacity` option starts. Each run gets a fresh step collector and monitor sampler, and
+ * their steps, recovery and readings add up. The report written after each run covers every run so
+ * far, so an interrupted follow-up loses nothing from the runs before it.
  */
 export class ReportSession {
   private steps: StepResult[] = [];
@@ -88,7 +88,7 @@ export class ReportSession {
   }
 
   /**
-   * The runs to start after the first one: its `afterCapacity` entries, each with CAPACITY_EPS set to
+   * Lists the runs to start after the first one: its `afterCapacity` entries, each with CAPACITY_EPS set to
    * the capacity the first run found. None when it found no capacity.
    */
   followUps(firstScript: string): FollowUp[] {

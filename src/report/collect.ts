@@ -140,7 +140,7 @@ export class StepCollector implements RunObserver {
     return this.steps().filter((s) => this.inScope(s.scenario!));
   }
 
-  /** The recovery after the spike step of the report's steps, or null without one. */
+  /** Measures the recovery after the spike step among the report's steps; null without one. */
   recovery(): RecoveryResult | null {
     if (this.options === undefined) return null;
     const windows = [...this.windows.values()].flatMap((w) => w.windows);
@@ -180,8 +180,8 @@ function key(scenario: string, stage: number): string {
 }
 
 /**
- * The batch rate a ramping-arrival-rate stage aims for, per second: the mean of its start and end
- * rates, as the rate moves linearly between them. One iteration is taken to send one batch. A
+ * Computes the batch rate a ramping-arrival-rate stage aims for, per second: the mean of its start
+ * and end rates, as the rate moves linearly between them. One iteration is taken to send one batch. A
  * ramping-vus stage sets a VU count, not a rate, so its target is 0.
  */
 export function targetBatchRate(config: RampingConfig, stage: number): number {

@@ -52,7 +52,7 @@ export const DEFAULT_SLO_OPTIONS: Readonly<SloOptions> = Object.freeze({
 
 const PHASES: readonly StepPhase[] = ['warmup', 'ramp', 'spike', 'soak', 'stage'];
 
-/** The objectives `judgeStep` takes. */
+/** Converts the option to the objectives `judgeStep` takes. */
 export function sloOf(options: SloOptions): Slo {
   return { p95Ms: options.p95Ms, errRate: options.errorRate, connFailRate: options.connFailRate };
 }

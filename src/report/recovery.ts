@@ -21,9 +21,9 @@ export interface RecoveryResult {
 
 /**
  * Finds the spike step and measures its recovery from the latency windows of the same scenario that
- * follow it. A window without confirms neither breaks nor proves recovery, so a quiet pause after
- * the spike is not mistaken for health; the recovery starts at the first window with confirms from
- * which no later window breached. Returns null without a completed spike step.
+ * follow it. The recovery starts at the first window with confirms from which no later window
+ * breached. A window without confirms neither breaks nor proves recovery, so a quiet pause after the
+ * spike is not mistaken for health. Returns null without a completed spike step.
  */
 export function measureRecovery(
   steps: readonly StepResult[],
@@ -44,8 +44,8 @@ export function measureRecovery(
     const w = after[i]!;
     if (w.count === 0) continue;
     if (w.p95 > p95LimitMs) break;
-    // The first window after the spike starts a millisecond or two after it ends, at the next
-    // stage's start; latency that met the objective from there on never stopped meeting it.
+    // The first window after the spike starts at the next stage's start, a millisecond or two after
+    // the spike's end. Latency that met the objective from there on recovered at once.
     recoveredAtMs = i === 0 ? step.endMs : w.startMs;
   }
 

@@ -40,7 +40,8 @@ export class LatencyWindows {
   cut(atMs: number): void {
     if (this.stage === undefined || atMs <= this.openedAtMs) return;
     const now = this.current();
-    const window = now === undefined ? undefined : this.previous === undefined ? now.copy() : now.since(this.previous);
+    let window: TrendAggregate | undefined;
+    if (now !== undefined) window = this.previous === undefined ? now.copy() : now.since(this.previous);
     this.windows.push({
       scenario: this.scenario,
       stage: this.stage,
