@@ -279,58 +279,72 @@ declare module 'frameload/net' {
   /** TCP connection refused, or host or network unreachable. */
   export class ConnectRefusedError extends NetError {
     readonly code: 'connect_refused';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** DNS lookup and TCP connect took longer than `connectTimeout`. */
   export class ConnectTimeoutError extends NetError {
     readonly code: 'connect_timeout';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** The host name could not be resolved. */
   export class DnsError extends NetError {
     readonly code: 'dns';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** TLS handshake failed for a reason other than verification or client authentication. */
   export class TlsHandshakeError extends NetError {
     readonly code: 'tls_handshake';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** TLS handshake took longer than `handshakeTimeout`. */
   export class TlsHandshakeTimeoutError extends NetError {
     readonly code: 'tls_handshake_timeout';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** The server certificate is untrusted or does not name the host. */
   export class TlsVerifyError extends NetError {
     readonly code: 'tls_verify';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** The server rejected the client certificate, during the handshake or, under TLS 1.3, with an alert on the first read. */
   export class TlsClientAuthError extends NetError {
     readonly code: 'tls_client_auth';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** A receive or request timed out; the connection was discarded. */
   export class NetTimeoutError extends NetError {
     readonly code: 'timeout';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** The connection is closed: by the peer between frames, by the script, or at VU end. */
   export class ClosedError extends NetError {
     readonly code: 'closed';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** The peer reset the connection. */
   export class ResetError extends NetError {
     readonly code: 'reset';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** The peer closed the connection in the middle of a frame. */
   export class UnexpectedEofError extends NetError {
     readonly code: 'unexpected_eof';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** A frame exceeded `maxFrameBytes` or what its length field can describe. */
   export class FrameTooLargeError extends NetError {
     readonly code: 'frame_too_large';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** The peer broke the framing or payload rules, or overflowed `maxQueuedFrames`. */
   export class ProtocolError extends NetError {
     readonly code: 'protocol';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
   /** Out of file descriptors (EMFILE) or local addresses and ports (EADDRNOTAVAIL). */
   export class LocalResourceError extends NetError {
     readonly code: 'local_resource';
+    constructor(peer: string, message: string, options?: { cause?: unknown });
   }
 
   /** All error codes, in the order of the table in docs/net.md. @example NET_ERROR_CODES.includes(error.code) */

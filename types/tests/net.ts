@@ -84,6 +84,8 @@ export async function correctUse(): Promise<void> {
   }
   const codes: readonly NetErrorCode[] = NET_ERROR_CODES;
   void codes;
+  const made = new NetTimeoutError('127.0.0.1:8444', 'no frame within 5000 ms');
+  expectTrue<Equal<typeof made.code, 'timeout'>>();
 }
 
 export async function misuse(connection: Connection): Promise<void> {
@@ -116,6 +118,9 @@ export async function misuse(connection: Connection): Promise<void> {
   // @ts-expect-error error codes are a fixed set
   const code: NetErrorCode = 'timed_out';
   void code;
+  // @ts-expect-error subclasses take the peer first; the code is fixed by the class
+  void new ClosedError('closed', '127.0.0.1:1', 'message');
+
   // @ts-expect-error a codec needs encode and createDecoder
   const codec: FrameCodec = { name: 'broken' };
   void codec;
