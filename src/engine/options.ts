@@ -70,7 +70,7 @@ export interface ResolvedOptions {
   breakdowns: Record<string, string[]>;
   /** Objectives the steps of ramping scenarios are judged against, and whether a breach ends the test. */
   slo: SloOptions;
-  /** Where step reports go and how stages are labelled. */
+  /** The report folder, the events per batch and the stage labels of step results. */
   report: ReportOptions;
   /** Runs the CLI starts once a capacity is known. */
   afterCapacity: FollowUpRun[];

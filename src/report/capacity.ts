@@ -16,7 +16,7 @@ const RAMP_PHASES = new Set(['warmup', 'ramp', 'stage']);
  * Finds the capacity: the target rate of the last step that met every SLO before the first step
  * that breached. Steps after the first breach are ignored even if they pass, because a ramp past
  * a breach measures recovery, not sustainable load. Spike and soak steps never count, and neither do
- * partial steps, cut short by a stop: a few seconds of samples say little about a rate.
+ * partial steps, cut short by a stop, because a few seconds of samples tell little about a rate.
  * Without a breach the capacity is the last step's target, a lower bound on the true capacity.
  */
 export function findCapacity(steps: readonly StepResult[]): CapacityVerdict {

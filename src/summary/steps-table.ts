@@ -12,6 +12,8 @@ export function renderSteps(steps: readonly StepResult[], indent: string, decora
   const cpu = steps.some((s) => s.resources?.cpuPercent != null);
   const rss = steps.some((s) => s.resources?.rssBytes != null);
   const headers = [...HEADERS, ...(cpu ? ['peak CPU'] : []), ...(rss ? ['peak RSS'] : []), 'verdict'];
+  const peakCpu = (step: StepResult): string => (step.resources?.cpuPercent == null ? '-' : `${trimmedFixed(step.resources.cpuPercent, 1)}%`);
+  const peakRss = (step: StepResult): string => (step.resources?.rssBytes == null ? '-' : `${trimmedFixed(step.resources.rssBytes / 1048576, 1)} MiB`);
   const rows = steps.map((step) => [
     step.label,
     trimmedFixed(step.targetEventsPerS, 1),
@@ -20,8 +22,8 @@ export function renderSteps(steps: readonly StepResult[], indent: string, decora
     formatDuration(step.confirmMs.p95),
     formatDuration(step.confirmMs.p99),
     formatPercent(step.errorRate),
-    ...(cpu ? [step.resources?.cpuPercent == null ? '-' : `${trimmedFixed(step.resources.cpuPercent, 1)}%`] : []),
-    ...(rss ? [step.resources?.rssBytes == null ? '-' : `${trimmedFixed(step.resources.rssBytes / 1048576, 1)} MiB`] : []),
+    ...(cpu ? [peakCpu(step)] : []),
+    ...(rss ? [peakRss(step)] : []),
     step.slo.met ? '✓ met' : `✗ ${step.slo.reasons.join(', ')}`,
   ]);
   const widths = headers.map((header, i) => Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[i]!))));

@@ -28,8 +28,8 @@ function recordingRun(): { run: Run; reasons: string[] } {
 }
 
 /**
- * Starts a collector on a plan of three stages: 10 s at 100 batches/s, a jump to 200, 10 s at 200,
- * with the capacity plan's labels; returns the registry and a sample writer for each stage.
+ * Starts a collector on a plan of three stages (10 s at 100 batches/s, a jump to 200, 10 s at 200)
+ * with the capacity plan's labels. Returns the collector and a sample writer for each stage.
  */
 function startCollector(stopAfterBreach: boolean) {
   const options = resolveOptions({
