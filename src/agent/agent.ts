@@ -220,7 +220,7 @@ export class Agent implements Closable {
       backoff.reject(this.closedError());
     }
     const connection = this.connection;
-    if (connection !== null) this.inFlight.fail(connection, this.closedError());
+    if (connection !== null && this.inFlight.confirmId !== null) this.inFlight.fail(connection, this.closedError());
     this.closing = connection === null ? Promise.resolve() : connection.close();
     return this.closing;
   }
@@ -274,7 +274,9 @@ export class Agent implements Closable {
 
   private onConnectionClosed(connection: Connection): void {
     // A clean close by the peer reaches no 'error' listener, so a batch still waiting fails here.
-    this.inFlight.fail(connection, netError('closed', this.host, 'the peer closed the connection while a batch waited for its confirm'));
+    if (this.inFlight.confirmId !== null) {
+      this.inFlight.fail(connection, netError('closed', this.host, 'the peer closed the connection while a batch waited for its confirm'));
+    }
     if (this.connection !== connection) return;
     this.connection = null;
     if (!this.approved) return;

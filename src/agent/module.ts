@@ -26,17 +26,18 @@ export function createAgentModule(scope: VuScope) {
   const context: AgentContext = { scope, metrics: agentMetrics(scope.metrics), connect: net.connect };
   let created = 0;
 
-  /** An agent of this VU; see the base class for the protocol. */
-  class Agent extends AgentBase {
-    constructor(options: AgentOptions) {
-      super(context, resolveAgentOptions(options, agentIdentity(scope.idInTest, created)));
-      created++;
-    }
-  }
+  // `new Agent(options)` returns an instance of the one shared class rather than of a subclass per
+  // VU, so that with thousands of VUs the hot path still sees a single object shape.
+  const Agent = function Agent(options: AgentOptions): AgentBase {
+    const agent = new AgentBase(context, resolveAgentOptions(options, agentIdentity(scope.idInTest, created)));
+    created++;
+    return agent;
+  } as unknown as new (options: AgentOptions) => AgentBase;
+  Agent.prototype = AgentBase.prototype;
 
   return {
     Agent,
-    createAgent: (options: AgentOptions): Agent => new Agent(options),
+    createAgent: (options: AgentOptions): AgentBase => new Agent(options),
     AgentError,
     AGENT_ERROR_CODES,
     AGENT_DEFAULTS,

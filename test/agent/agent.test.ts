@@ -205,3 +205,13 @@ test('sendBatch before connect just connects', async (t) => {
   assert.equal(count(registry, 'agent_reconnects'), 0);
   assert.ok(agent.connected);
 });
+
+test('agents of all VUs share one class', (t) => {
+  const first = agentModule(t);
+  const second = agentModule(t);
+  const a = new first.Agent({ host: '127.0.0.1:8444' });
+  const b = second.createAgent({ host: '127.0.0.1:8444' });
+  assert.ok(a instanceof first.Agent);
+  assert.ok(b instanceof first.Agent, 'instanceof holds across VUs');
+  assert.equal(Object.getPrototypeOf(a), Object.getPrototypeOf(b));
+});
