@@ -233,10 +233,14 @@ export class Run {
         input.log.error(`teardown() failed: ${describeError(err)}`);
       }
     }
+    const closing: Array<Promise<void>> = [];
     for (const vu of [probe, ...vus]) {
       vu.rejectSleeps();
-      vu.closeOwned();
+      closing.push(vu.closeOwned());
     }
+    // Sockets still closing hold file descriptors, which the summary export and the bundle's
+    // removal need when a run ends at the open-files limit. A hard stop does not wait for them.
+    if (!this.hardStopController.signal.aborted) await Promise.all(closing);
 
     const thresholdsPassed = thresholds.finish(testRunDurationMs);
     let exitCode: number = ExitCode.ok;

@@ -107,16 +107,23 @@ export class VU implements VuScope {
     this.pendingSleeps.clear();
   }
 
-  /** Closes everything the VU owns; used when the VU is done and at the end of the run. */
-  closeOwned(): void {
+  /**
+   * Closes everything the VU owns; used at the end of the run. Resolves when every close that
+   * returned a promise settled: a connection's close resolves once its socket, and with it the file
+   * descriptor, is released, within its own 2 s grace period.
+   */
+  closeOwned(): Promise<void> {
+    const closing: Array<Promise<unknown>> = [];
     for (const r of [...this.owned]) {
       try {
-        r.close();
+        const pending = r.close() as unknown;
+        if (pending instanceof Promise) closing.push(pending.catch(() => {}));
       } catch {
         // A resource that fails to close is already unusable; closing the others matters more.
       }
     }
     this.owned.clear();
+    return Promise.all(closing).then(() => {});
   }
 }
 
