@@ -80,11 +80,22 @@ const EXPECTATIONS: Partial<Record<NetErrorCode, string>> = {
   reset: 'the peer reset the connection',
 };
 
+/**
+ * Returns the next step for a local shortage: EMFILE and ENFILE mean the open-files limit (one
+ * descriptor per connection), the others a lack of local ports or memory.
+ */
+function localResourceHint(error: unknown): string {
+  const errno = (error as { code?: unknown } | null)?.code;
+  if (errno === 'EMFILE') return 'this process reached its open-files limit (one per connection); raise the open-files limit: ulimit -n';
+  if (errno === 'ENFILE') return 'this machine reached its open-files limit; raise fs.file-max, or the open-files limit with ulimit -n';
+  return EXPECTATIONS.local_resource!;
+}
+
 /** Wraps a Node socket or TLS error into the NetError for its code, keeping it as the cause. */
 export function classifyError(error: unknown, phase: Phase, peer: string): NetError {
   const code = classifyCode(error, phase);
   const reason = describeCause(error);
-  const expectation = EXPECTATIONS[code];
+  const expectation = code === 'local_resource' ? localResourceHint(error) : EXPECTATIONS[code];
   let message = `${describePhase(phase)} failed: ${reason}`;
   if (expectation !== undefined) message += `; ${expectation}`;
   return netError(code, peer, message, error);
