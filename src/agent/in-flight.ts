@@ -29,7 +29,7 @@ export class InFlightBatch {
     return this.pending?.confirmId ?? null;
   }
 
-  /** Resolves when `offer` sees the confirm for `confirmId`; rejects on timeout or `fail`. */
+  /** Resolves when `offer` receives the confirm for `confirmId`; rejects on timeout or `fail`. */
   wait(connection: Connection, confirmId: string, sentAt: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending = { confirmId, connection, deadline: sentAt + this.timeoutMs, resolve, reject };

@@ -7,7 +7,7 @@ import { AGENT_DEFAULTS, resolveAgentOptions, type AgentOptions } from './option
 import { defaultEventsMessage, defaultIdMessage, defaultIsApproval, defaultIsConfirm, defaultIsRefusal } from './protocol.ts';
 
 /**
- * The identity an agent gets from its VU unless the options name it: `FakeAgent_<hex>` and
+ * Returns the identity an agent gets from its VU unless the options name it: `FakeAgent_<hex>` and
  * `PEER<hex>`, where hex is the VU number in six upper-case hex digits, so each VU of a run is a
  * distinct agent to the server. A second agent in the same VU gets a `_2` suffix, and so on.
  */
@@ -27,7 +27,7 @@ export function createAgentModule(scope: VuScope) {
   let created = 0;
 
   // `new Agent(options)` returns an instance of the one shared class rather than of a subclass per
-  // VU, so that with thousands of VUs the hot path still sees a single object shape.
+  // VU, so that with thousands of VUs the hot path still handles a single object shape.
   const Agent = function Agent(options: AgentOptions): AgentBase {
     const agent = new AgentBase(context, resolveAgentOptions(options, agentIdentity(scope.idInTest, created)));
     created++;
