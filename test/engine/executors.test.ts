@@ -231,3 +231,17 @@ describe('ramping-arrival-rate', () => {
     assert.equal(stage1, 6, '4→8 per second over 1 s starts 6');
   });
 });
+
+describe('arrival-rate VU rotation', () => {
+  test('iterations rotate over the free VUs', async () => {
+    const config = scenario({ executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 5 });
+    const h = harness(config, { vus: 5, iterationMs: 10 });
+    const done = runExecutor(config, h.env);
+    await h.clock.advanceTo(2000);
+    await done;
+    assert.deepEqual(
+      h.started.map((s) => s.vu),
+      [1, 2, 3, 4, 5, 1, 2, 3, 4, 5],
+    );
+  });
+});

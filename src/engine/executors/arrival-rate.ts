@@ -88,10 +88,10 @@ export async function runArrivalRate(
   const owned: VU[] = pool.take(config.preAllocatedVUs);
   const inFlight = new InFlight(env, () => owned, false);
   scenario.activeVUs = owned.length;
-  const idle: VU[] = [...owned].reverse();
-  const done = (vu: VU): void => {
-    idle.push(vu);
-  };
+  // Free VUs queue first in, first out, so iterations rotate over the VUs: with one agent per VU,
+  // every agent sends its share of batches at an even cadence instead of a few agents sending all.
+  const idle = new VuQueue(owned);
+  const done = (vu: VU): void => idle.push(vu);
   const stages =
     config.executor === 'ramping-arrival-rate'
       ? trackStages(clock, scenario, config.stages, start, env.stop, stageHooks)
@@ -110,7 +110,7 @@ export async function runArrivalRate(
     // Start every iteration that is due by now, then yield so finished iterations can return their VUs.
     const now = clock.now();
     for (let at = offset; at !== Infinity && start + at <= now; at = timeline.at(i)) {
-      let vu = idle.pop();
+      let vu = idle.shift();
       if (!vu && owned.length < config.maxVUs) {
         vu = pool.takeOne();
         if (vu) {
@@ -134,4 +134,36 @@ export async function runArrivalRate(
   await inFlight.drain(Math.min(clock.now(), endMs) + config.gracefulStopMs);
   for (const vu of owned) pool.release(vu);
   scenario.activeVUs = 0;
+}
+
+/** A first-in, first-out queue of VUs over a growable ring buffer. */
+class VuQueue {
+  private items: (VU | undefined)[];
+  private head = 0;
+  private size = 0;
+
+  constructor(initial: readonly VU[]) {
+    this.items = new Array<VU | undefined>(Math.max(16, initial.length * 2));
+    for (const vu of initial) this.push(vu);
+  }
+
+  push(vu: VU): void {
+    if (this.size === this.items.length) {
+      const grown = new Array<VU | undefined>(this.items.length * 2);
+      for (let i = 0; i < this.size; i++) grown[i] = this.items[(this.head + i) % this.items.length];
+      this.items = grown;
+      this.head = 0;
+    }
+    this.items[(this.head + this.size) % this.items.length] = vu;
+    this.size++;
+  }
+
+  shift(): VU | undefined {
+    if (this.size === 0) return undefined;
+    const vu = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.items.length;
+    this.size--;
+    return vu;
+  }
 }
