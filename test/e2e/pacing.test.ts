@@ -28,7 +28,6 @@ test('10 agents at 2 batches/s for 10 s send 200 batches', async (t) => {
 
 test(
   '10 agents at 2 batches/s each send their share',
-  { todo: 'the arrival-rate executor gives each batch to the most recently freed VU, so a few agents send them all' },
   async (t) => {
     const server = await referenceServer(t, { plain: true });
     const run = await runAgents(t, LOAD_AGENTS, {
