@@ -39,7 +39,7 @@ export async function runScript(
   return { ...result, dir, exportPath, exportText, metrics };
 }
 
-/** A value from the export, 0 when the metric or submetric has no samples. */
+/** Returns a value from the export, 0 when the metric or submetric has no samples. */
 export function exported(run: ScriptRun, metric: string, stat: string): number {
   return run.metrics[metric]?.values[stat] ?? 0;
 }

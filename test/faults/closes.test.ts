@@ -19,7 +19,7 @@ async function cpuMsDuring(fn: () => Promise<void>): Promise<number> {
   return (used.user + used.system) / 1000;
 }
 
-/** A confirm frame cut after its header and 10 body bytes; its header announces the whole body. */
+/** Builds a confirm frame cut after its header and 10 body bytes; the header announces the whole body. */
 function truncatedConfirm(confirmId: unknown): Buffer {
   return encodeFrame(confirmFor(confirmId)).subarray(0, 14);
 }

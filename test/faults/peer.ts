@@ -24,7 +24,7 @@ export interface FrameShape {
   announce?: number;
 }
 
-/** One frame: a 4-byte length and the UTF-8 body; the length is the body's byte count unless `shape` lies. */
+/** Encodes one frame: a 4-byte length and the UTF-8 body, whose byte count is the length unless `shape` lies. */
 export function encodeFrame(body: Json | string | Uint8Array, shape: FrameShape = {}): Buffer {
   const payload =
     body instanceof Uint8Array ? Buffer.from(body) : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
@@ -74,7 +74,7 @@ export class PeerConnection {
     });
   }
 
-  /** The next frame from the client; rejects when the connection closes first. */
+  /** Returns the next frame from the client; rejects when the connection closes first. */
   next(): Promise<Json> {
     if (this.readIndex < this.frames.length) return Promise.resolve(this.frames[this.readIndex++]!);
     if (this.closedAt !== null) return Promise.reject(new Error('the client closed the connection'));
@@ -138,7 +138,7 @@ export type PeerTls =
 export interface PeerOptions {
   /** TLS settings, or false for plain TCP. */
   tls: PeerTls;
-  /** Accept TCP and read the ClientHello, but never answer it (and run no script). */
+  /** Accept TCP and read the ClientHello, but never reply to it (and run no script). */
   stallHandshake?: boolean;
   /** Runs for every connection once it is usable; its failures are ignored (the client may be gone). */
   script?: (connection: PeerConnection) => Promise<void> | void;
@@ -253,7 +253,7 @@ export async function startPeer(t: TestContext, options: PeerOptions): Promise<P
   };
 }
 
-/** The usual agent-protocol server script: approve the id, confirm every batch. */
+/** Runs the usual agent-protocol server side: approve the id, confirm every batch. */
 export async function approveAndConfirm(connection: PeerConnection): Promise<void> {
   const id = await connection.next();
   if (id.m !== 'id') return;

@@ -43,7 +43,7 @@ export function handleSummary(data: unknown) {
 }
 `;
 
-/** The server side: checks the token like a real ingestion server, then confirms every batch. */
+/** Checks the token like a real ingestion server, then confirms every batch. */
 async function tokenChecking(c: PeerConnection): Promise<void> {
   const id = await c.next();
   if (id.bootstrap_token !== TOKEN) return c.send({ m: 'auth', subsystem: 'auth', status: 'rejected', reason: 'unknown token' });
@@ -51,7 +51,7 @@ async function tokenChecking(c: PeerConnection): Promise<void> {
   for (;;) c.send(confirmFor((await c.next()).confirmId));
 }
 
-/** Every file under `dir`, recursively, as text. */
+/** Reads every file under `dir`, recursively, as text. */
 function filesUnder(dir: string): Array<[string, string]> {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name): Array<[string, string]> => {

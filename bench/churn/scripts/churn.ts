@@ -1,11 +1,13 @@
 // Connection churn soak: AGENTS agents send one batch every SEC_PER_BATCH seconds each while the
 // reference server (started with --close-after N) ends every connection after its Nth confirm, so
 // each agent loses and re-establishes its connection every N * SEC_PER_BATCH seconds. A sampler
-// scenario appends this process's RSS, open file descriptors and active timers to SAMPLES (JSON
-// lines) every 10 s, which bench/churn/run.ts compares between minute 2 and the last minute.
+// scenario appends this process's memory, open file descriptors (sockets and others) and active
+// timers to SAMPLES (JSON lines) every 5 s, which bench/churn/run.ts compares between minute 2 and
+// the last minute. With --expose-gc (run.ts sets it) memory is sampled right after a full GC, so
+// garbage not yet collected does not pass for a leak.
 //
 // Run it through bench/churn/run.ts, which starts the server and reads the samples.
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { check, type Options } from 'frameload';
 import { Agent } from 'frameload/agent';
 import { arrivalRate, ms, readAgentEnv } from '../../../scripts/lib/env.ts';
@@ -15,7 +17,7 @@ const samplesPath = __ENV.SAMPLES ?? '';
 if (samplesPath === '') throw new Error('invalid environment variable SAMPLES: expected the path of the samples file');
 const { rate, timeUnit } = arrivalRate(env.batchesPerSecond);
 const CONNECT_PHASE_MS = env.approvalTimeoutMs + 1000;
-const SAMPLE_EVERY_S = 10;
+const SAMPLE_EVERY_S = 5;
 
 export const options: Options = {
   scenarios: {
@@ -83,12 +85,26 @@ export async function traffic(): Promise<void> {
 
 /** Appends one sample of this process's resources; timers are the active `Timeout` resources. */
 export function sample(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
   const resources = process.getActiveResourcesInfo();
+  const fds = readdirSync('/proc/self/fd');
+  let socketFds = 0;
+  for (const fd of fds) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) socketFds++;
+    } catch {
+      // The descriptor closed between the listing and the read.
+    }
+  }
   const line = {
     at: Date.now(),
-    rssBytes: process.memoryUsage.rss(),
-    heapUsedBytes: process.memoryUsage().heapUsed,
-    fds: readdirSync('/proc/self/fd').length,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    externalBytes: memory.external,
+    fds: fds.length,
+    socketFds,
+    otherFds: fds.length - socketFds,
     timers: resources.filter((name) => name === 'Timeout').length,
     handles: resources.length,
   };
