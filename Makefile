@@ -39,5 +39,5 @@ docker: ## Build the container image (IMAGE=frameload:latest) with Docker or pod
 	ca_secret=(); if [[ -s "$${NODE_EXTRA_CA_CERTS:-}" ]]; then ca_secret=(--secret "id=npm_ca,src=$$NODE_EXTRA_CA_CERTS"); fi; \
 	$(CONTAINER_ENGINE) build "$${ca_secret[@]}" --tag $(IMAGE) .
 
-container-check: ## Build the image with podman and smoke-test it in containers (root; about 2 minutes)
+container-check: ## Build the image with podman and smoke-test it in containers (root; 1 to 4 minutes)
 	bash container/check.sh
