@@ -195,6 +195,17 @@ declare module 'frameload' {
      * @example maxVUs: 200
      */
     maxVUs?: number;
+    /**
+     * frameload's addition: how many due iterations may wait for a free VU instead of being dropped.
+     * A waiting iteration starts as soon as a VU frees up and keeps its slot as its scheduled time,
+     * so latency measured from the slot (the agent library's `agent_confirm_duration`) shows the
+     * backlog of a slow server. Beyond this many, the oldest waiting iterations are dropped and
+     * counted in `dropped_iterations`; those still waiting when the scenario ends are dropped too.
+     * A non-negative integer.
+     * @default 0 (k6's behaviour: drop at once)
+     * @example maxBacklog: 100000
+     */
+    maxBacklog?: number;
   }
 
   /** Like constant-arrival-rate, with the rate following `stages`. */
@@ -229,6 +240,17 @@ declare module 'frameload' {
      * @example maxVUs: 1000
      */
     maxVUs?: number;
+    /**
+     * frameload's addition: how many due iterations may wait for a free VU instead of being dropped.
+     * A waiting iteration starts as soon as a VU frees up and keeps its slot as its scheduled time,
+     * so latency measured from the slot (the agent library's `agent_confirm_duration`) shows the
+     * backlog of a slow server. Beyond this many, the oldest waiting iterations are dropped and
+     * counted in `dropped_iterations`; those still waiting when the scenario ends are dropped too.
+     * A non-negative integer.
+     * @default 0 (k6's behaviour: drop at once)
+     * @example maxBacklog: 100000
+     */
+    maxBacklog?: number;
   }
 
   /** One scenario, discriminated by `executor`; each executor accepts only its own fields. */

@@ -46,6 +46,7 @@ export type ScenarioConfig = ScenarioBase &
         durationMs: number;
         preAllocatedVUs: number;
         maxVUs: number;
+        maxBacklog: number;
       }
     | {
         executor: 'ramping-arrival-rate';
@@ -54,6 +55,7 @@ export type ScenarioConfig = ScenarioBase &
         stages: Stage[];
         preAllocatedVUs: number;
         maxVUs: number;
+        maxBacklog: number;
       }
   );
 
@@ -118,8 +120,8 @@ const EXECUTOR_KEYS: Record<ExecutorName, string[]> = {
   'per-vu-iterations': ['vus', 'iterations', 'maxDuration'],
   'constant-vus': ['vus', 'duration'],
   'ramping-vus': ['startVUs', 'stages', 'gracefulRampDown'],
-  'constant-arrival-rate': ['rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs'],
-  'ramping-arrival-rate': ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'],
+  'constant-arrival-rate': ['rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs', 'maxBacklog'],
+  'ramping-arrival-rate': ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs', 'maxBacklog'],
 };
 
 /** Applies k6's defaults, shortcuts and the CLI overrides; throws ConfigError naming the first bad key. */
@@ -311,7 +313,7 @@ function resolveScenario(name: string, raw: unknown): ScenarioConfig {
       }
       const durationMs = dur('duration');
       if (durationMs <= 0) throw new ConfigError(`${at}.duration`, 'expected a duration above zero');
-      return { ...base, executor: ex, rate, timeUnitMs: timeUnit(), durationMs, preAllocatedVUs, maxVUs };
+      return { ...base, executor: ex, rate, timeUnitMs: timeUnit(), durationMs, preAllocatedVUs, maxVUs, maxBacklog: int('maxBacklog', 0) };
     }
     case 'ramping-arrival-rate': {
       const preAllocatedVUs = int('preAllocatedVUs', undefined, false);
@@ -327,6 +329,7 @@ function resolveScenario(name: string, raw: unknown): ScenarioConfig {
         stages: stages(s.stages, `${at}.stages`),
         preAllocatedVUs,
         maxVUs,
+        maxBacklog: int('maxBacklog', 0),
       };
     }
   }

@@ -113,6 +113,38 @@ test('a 3 s stall shows as backlog from the due time', async (t) => {
   for (const b of batches.filter((x) => due(x) > stallEnd)) assert.ok(b.duration < 100, 'no backlog after the stall');
 });
 
+test('with a backlog every stalled slot is sent late', async (t) => {
+  // As above, but due batches wait for a free agent instead of being dropped. The traffic lasts 8 s
+  // (160 slots) and the 81st batch, due 4 s in, starts the stall, so the server's next stall (at its
+  // 162nd batch) never comes and the backlog is gone a second before the end.
+  const server = await referenceServer(t, { plain: true, stallEvery: 81, stallMs: 3000 });
+  const dir = tempDir(t);
+  const script = writeFiles(dir, {
+    'stall.ts': RECORDING_SCRIPT.replace("duration: '6s'", "duration: '8s'").replace(
+      "maxVUs: 10, gracefulStop: '5s'",
+      "maxVUs: 10, maxBacklog: 1000, gracefulStop: '5s'",
+    ),
+  });
+  const out = join(dir, 'batches.jsonl');
+  const run = await runAgents(t, script, { HOST: `127.0.0.1:${server.port}`, OUT: out });
+  assert.equal(run.code, 0, run.stderr);
+
+  const batches = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Recorded);
+  assert.equal(batches.length, 160, 'every slot of 8 s at 20/s is sent');
+  assert.equal(value(run, 'dropped_iterations', 'count'), 0);
+  // Iteration numbers stay slot numbers, so every latency counts from its own slot. The script reads
+  // the clock after sendBatch returns, which a burst of backlog batches can delay by a few ms.
+  const due = (b: Recorded): number => b.confirmedAt - b.duration;
+  for (const b of batches) {
+    assert.ok(Math.abs(due(b) - b.slot) < 15, `latency ${b.duration} ms measured from ${due(b)}, slot ${b.slot}`);
+  }
+  // The first slot that waited (due 500 ms into the stall) went out when the stall ended.
+  const waited = batches.filter((b) => b.send < b.duration - 100);
+  assert.ok(waited.length >= 45, `${waited.length} batches waited for an agent`);
+  const first = waited.reduce((a, b) => (a.slot < b.slot ? a : b));
+  assert.ok(Math.abs(first.duration - 2500) < 150, `first waiting slot: ${first.duration} ms, expected about 2500 ms`);
+});
+
 test('batch in flight at the end leaves no sample', async (t) => {
   // The third batch is held for 5 s while the scenario ends after 2 s with no graceful stop.
   const server = await referenceServer(t, { plain: true, stallEvery: 3, stallMs: 5000 });

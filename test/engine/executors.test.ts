@@ -245,3 +245,57 @@ describe('arrival-rate VU rotation', () => {
     );
   });
 });
+
+describe('arrival-rate backlog', () => {
+  const config = (maxBacklog: number) =>
+    scenario({ executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 1, maxBacklog });
+
+  test('waiting iterations keep their slot', async () => {
+    // The first iteration holds the only VU for 350 ms; slots 100, 200 and 300 wait for it.
+    const h = harness(config(100), { vus: 1, durationOf: (n) => (n === 0 ? 350 : 10) });
+    const done = runExecutor(h.scenario.config, h.env);
+    await h.clock.advanceTo(3000);
+    await done;
+    assert.deepEqual(
+      h.started.map((s) => [s.atMs, s.scheduledMs]),
+      [
+        [0, 0],
+        [350, 100],
+        [360, 200],
+        [370, 300],
+        [400, 400],
+        [500, 500],
+        [600, 600],
+        [700, 700],
+        [800, 800],
+        [900, 900],
+      ],
+    );
+    assert.equal(h.dropped, 0);
+  });
+
+  test('the oldest beyond maxBacklog are dropped', async () => {
+    const h = harness(config(1), { vus: 1, durationOf: (n) => (n === 0 ? 350 : 10) });
+    const done = runExecutor(h.scenario.config, h.env);
+    await h.clock.advanceTo(3000);
+    await done;
+    assert.deepEqual(
+      h.started.slice(0, 3).map((s) => [s.atMs, s.scheduledMs]),
+      [
+        [0, 0],
+        [350, 300],
+        [400, 400],
+      ],
+    );
+    assert.equal(h.dropped, 2);
+  });
+
+  test('a backlog left at the end counts as dropped', async () => {
+    const h = harness(config(100), { vus: 1, durationOf: (n) => (n === 0 ? 5000 : 10) });
+    const done = runExecutor({ ...h.scenario.config, gracefulStopMs: 10_000 }, h.env);
+    await h.clock.advanceTo(20_000);
+    await done;
+    assert.equal(h.started.length, 1);
+    assert.equal(h.dropped, 9);
+  });
+});

@@ -10,6 +10,8 @@ import { MetricRegistry } from '../../src/metrics/registry.ts';
 export interface StartedIteration {
   vu: number;
   atMs: number;
+  /** The slot the executor scheduled the iteration for (arrival-rate), or its start. */
+  scheduledMs: number;
   stage: number | undefined;
   endedAtMs?: number;
   interrupted?: boolean;
@@ -41,7 +43,7 @@ export function harness(
     onDropped: () => dropped++,
     async runIteration(vu, s) {
       vu.interrupted = false;
-      const record: StartedIteration = { vu: vu.idInTest, atMs: clock.now(), stage: s.stage };
+      const record: StartedIteration = { vu: vu.idInTest, atMs: clock.now(), scheduledMs: vu.iterationScheduledAtMs, stage: s.stage };
       started.push(record);
       const ms = opts.durationOf ? opts.durationOf(started.length - 1) : (opts.iterationMs ?? 100);
       const interrupted = new Promise<void>((resolve) => {

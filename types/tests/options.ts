@@ -176,3 +176,12 @@ const badOptions: Options[] = [
 ];
 
 export { badDurations, badOptions, badThresholds, durations, minimal, missingFields, shortcuts, thresholds, wrongFields };
+
+// maxBacklog belongs to the arrival-rate executors only.
+export const backlogOk: Options = {
+  scenarios: { a: { executor: 'constant-arrival-rate', rate: 10, duration: '1m', preAllocatedVUs: 5, maxBacklog: 1000 } },
+};
+export const backlogWrong: Options = {
+  // @ts-expect-error maxBacklog is not an option of constant-vus
+  scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1m', maxBacklog: 10 } },
+};

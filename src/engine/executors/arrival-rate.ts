@@ -72,8 +72,10 @@ export function timelineFor(config: ArrivalConfig): ArrivalTimeline {
 
 /**
  * constant-arrival-rate and ramping-arrival-rate: iterations start on the timeline whether or not
- * earlier ones finished. A due iteration takes a free VU, or one more up to maxVUs; with none left it
- * is dropped and counted in dropped_iterations.
+ * earlier ones finished. A due iteration takes a free VU, or one more up to maxVUs. With none left,
+ * up to `maxBacklog` due iterations wait for the next free VU (frameload's addition; they keep their
+ * slot as scheduled time, so latency measured from it shows the backlog), and the oldest beyond that
+ * are dropped and counted in dropped_iterations, as k6 drops them all.
  */
 export async function runArrivalRate(
   config: ArrivalConfig,
@@ -85,51 +87,70 @@ export async function runArrivalRate(
   const start = clock.now();
   scenario.startedAtMs = start;
   const endMs = start + timeline.durationMs;
+  const maxBacklog = config.maxBacklog;
   const owned: VU[] = pool.take(config.preAllocatedVUs);
-  const inFlight = new InFlight(env, () => owned, false);
+  // With a backlog, a finishing VU starts the next waiting iteration itself, so completions must be
+  // spread over event-loop turns like the looping executors'.
+  const inFlight = new InFlight(env, () => owned, maxBacklog > 0);
   scenario.activeVUs = owned.length;
   // Free VUs queue first in, first out, so iterations rotate over the VUs: with one agent per VU,
   // every agent sends its share of batches at an even cadence instead of a few agents sending all.
   const idle = new VuQueue(owned);
-  const done = (vu: VU): void => idle.push(vu);
   const stages =
     config.executor === 'ramping-arrival-rate'
       ? trackStages(clock, scenario, config.stages, start, env.stop, stageHooks)
       : Promise.resolve();
 
-  let i = 0;
-  for (;;) {
-    const offset = timeline.at(i);
-    if (offset === Infinity || env.stop.aborted) break;
-    const due = start + offset;
-    if (clock.now() < due) {
-      await clock.sleepUntil(due, env.stop);
+  // Iterations [next, dueEnd) are due and wait for a VU; dueEnd is the first one not due yet.
+  let next = 0;
+  let dueEnd = 0;
+  let accepting = true;
+  const drop = (): void => {
+    scenario.droppedIterations++;
+    env.onDropped();
+  };
+  const startNext = (vu: VU): void => {
+    inFlight.start(vu, scenario, done, start + timeline.at(next));
+    next++;
+  };
+  const done = (vu: VU): void => {
+    if (accepting && next < dueEnd) startNext(vu);
+    else idle.push(vu);
+  };
+  const freeVu = (): VU | undefined => {
+    const vu = idle.shift();
+    if (vu || owned.length >= config.maxVUs) return vu;
+    const added = pool.takeOne();
+    if (added) {
+      owned.push(added);
+      scenario.activeVUs = owned.length;
+    }
+    return added;
+  };
+
+  let upcoming = timeline.at(0);
+  while (upcoming !== Infinity && !env.stop.aborted) {
+    if (clock.now() < start + upcoming) {
+      await clock.sleepUntil(start + upcoming, env.stop);
       if (env.stop.aborted) break;
     }
 
-    // Start every iteration that is due by now, then yield so finished iterations can return their VUs.
     const now = clock.now();
-    for (let at = offset; at !== Infinity && start + at <= now; at = timeline.at(i)) {
-      let vu = idle.shift();
-      if (!vu && owned.length < config.maxVUs) {
-        vu = pool.takeOne();
-        if (vu) {
-          owned.push(vu);
-          scenario.activeVUs = owned.length;
-        }
-      }
-      if (vu) {
-        inFlight.start(vu, scenario, done, start + at);
-      } else {
-        scenario.droppedIterations++;
-        env.onDropped();
-      }
-      i++;
+    while (upcoming !== Infinity && start + upcoming <= now) {
+      dueEnd++;
+      upcoming = timeline.at(dueEnd);
     }
+    for (let vu = next < dueEnd ? freeVu() : undefined; vu; vu = next < dueEnd ? freeVu() : undefined) startNext(vu);
+    for (; dueEnd - next > maxBacklog; next++) drop();
+
+    // Yield so finished iterations can return their VUs before the next slots.
     await new Promise<void>((r) => setImmediate(r));
   }
 
   if (!env.stop.aborted) await clock.sleepUntil(endMs, env.stop);
+  accepting = false;
+  // Iterations still waiting when the scenario ends never started.
+  if (!env.stop.aborted) for (; next < dueEnd; next++) drop();
   await stages;
   await inFlight.drain(Math.min(clock.now(), endMs) + config.gracefulStopMs);
   for (const vu of owned) pool.release(vu);
