@@ -170,6 +170,9 @@ function planOptions(env: PlanEnv, name: string, steps: readonly PlannedStep[], 
     stages,
     preAllocatedVUs: agent.agents,
     maxVUs: agent.agents,
+    // Batches due while every agent waits for a confirm queue up, as a real agent's events do, so
+    // latency past capacity grows with the backlog instead of slots being dropped.
+    maxBacklog: 1_000_000,
     // A batch in flight when the plan ends gets its whole confirm timeout.
     gracefulStop: ms(agent.confirmTimeoutMs + 1000),
     exec: 'traffic',
