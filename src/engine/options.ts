@@ -163,6 +163,7 @@ export function resolveOptions(raw: unknown, cli: CliOverrides = {}): ResolvedOp
   if (global.insecureSkipTLSVerify !== undefined && typeof global.insecureSkipTLSVerify !== 'boolean') {
     throw new ConfigError('insecureSkipTLSVerify', 'expected true or false');
   }
+  if (global.tlsAuth !== undefined) validateTlsAuth(global.tlsAuth);
 
   return {
     scenarios,
@@ -386,3 +387,15 @@ function trendStats(value: unknown): string[] {
   return value as string[];
 }
 
+
+/** Checks k6's `tlsAuth` shape up front, so a malformed entry stops the run before it starts. */
+function validateTlsAuth(value: unknown): void {
+  if (!Array.isArray(value)) throw new ConfigError('tlsAuth', 'expected an array of { domains, cert, key }');
+  value.forEach((entry, i) => {
+    const { domains, cert, key, password } = (entry ?? {}) as Record<string, unknown>;
+    const domainsOk = Array.isArray(domains) && domains.every((d) => typeof d === 'string');
+    if (!domainsOk || typeof cert !== 'string' || typeof key !== 'string' || (password !== undefined && typeof password !== 'string')) {
+      throw new ConfigError(`tlsAuth[${i}]`, 'expected { domains: string[], cert: PEM string, key: PEM string, password?: string }');
+    }
+  });
+}

@@ -349,7 +349,11 @@ export class Run {
     // Repeated failures would flood the terminal; the first ten are shown, the rest counted.
     this.iterationErrors++;
     if (this.iterationErrors <= 10) {
-      this.input.log.error(`VU ${vu.idInTest} iteration failed: ${describeError(err)}`);
+      // A typed error (a network or protocol failure with a stable code) is expected under load: its
+      // message names the peer and the cause, so the stack would only add noise.
+      const code = (err as { code?: unknown } | null)?.code;
+      const text = err instanceof Error && typeof code === 'string' ? `${err.message} (${code})` : describeError(err);
+      this.input.log.error(`VU ${vu.idInTest} iteration failed: ${text}`);
     } else if (this.iterationErrors === 11) {
       this.input.log.error('further iteration errors are not shown');
     }

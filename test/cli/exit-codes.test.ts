@@ -95,3 +95,13 @@ for (const c of cases) {
     if (c.stderr) assert.match(r.stderr, c.stderr);
   });
 }
+
+test('malformed tlsAuth exits 104 before any connect', async (t) => {
+  const dir = tempDir(t);
+  const script = writeFiles(dir, {
+    'script.ts': `export const options = { iterations: 1, tlsAuth: [{ domains: ['example.test'], cert: 42 }] };\nexport default function () {}\n`,
+  });
+  const r = await runCli(['run', '--quiet', script], { cwd: dir });
+  assert.equal(r.code, 104, r.stderr);
+  assert.match(r.stderr, /invalid option tlsAuth\[0\]: expected \{ domains: string\[\], cert: PEM string, key: PEM string/);
+});
