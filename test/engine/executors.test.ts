@@ -299,3 +299,20 @@ describe('arrival-rate backlog', () => {
     assert.equal(h.dropped, 9);
   });
 });
+
+describe('synchronous iterations', () => {
+  for (const maxBacklog of [0, 10]) {
+    test(`arrival-rate runs each slot once (maxBacklog ${maxBacklog})`, async () => {
+      const config = scenario({ executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2, maxBacklog });
+      const h = harness(config, { vus: 2 });
+      let count = 0;
+      // An iteration that finishes inside runIteration, as an empty default function does.
+      const env = { ...h.env, runIteration: () => void count++ };
+      const done = runExecutor(config, env);
+      await h.clock.advanceTo(2000);
+      await done;
+      assert.equal(count, 20);
+      assert.equal(h.dropped, 0);
+    });
+  }
+});

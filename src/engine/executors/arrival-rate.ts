@@ -110,8 +110,10 @@ export async function runArrivalRate(
     env.onDropped();
   };
   const startNext = (vu: VU): void => {
-    inFlight.start(vu, scenario, done, start + timeline.at(next));
+    // Claim the slot before starting: a synchronous iteration calls done() from inside start().
+    const slot = start + timeline.at(next);
     next++;
+    inFlight.start(vu, scenario, done, slot);
   };
   const done = (vu: VU): void => {
     if (accepting && next < dueEnd) startNext(vu);
