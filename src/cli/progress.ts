@@ -15,12 +15,13 @@ export class ProgressDisplay {
       const plan = state.plan.scenarios.find((p) => p.name === s.name)!;
       const elapsed = Math.max(0, state.elapsedMs - plan.startTimeMs);
       const total = plan.durationMs;
-      const shown = Math.floor(Math.min(elapsed, total + plan.gracefulStopMs) / 1000) * 1000;
-      const share = total > 0 ? Math.min(1, shown / total) : 1;
+      const shown = s.finished ? total : Math.floor(Math.min(elapsed, total + plan.gracefulStopMs) / 1000) * 1000;
+      const share = s.finished || total <= 0 ? 1 : Math.min(1, shown / total);
       const bar = '='.repeat(Math.round(share * 30)).padEnd(30, ' ');
-      const stage = s.stage === undefined ? '' : ` stage ${s.stage}`;
+      const stage = s.stage === undefined || s.finished ? '' : ` stage ${s.stage}`;
+      const doneMark = s.finished ? ' done' : '';
       const dropped = s.droppedIterations > 0 ? ` ${s.droppedIterations} dropped` : '';
-      return `${s.name.padEnd(12)} [${bar}] ${formatDuration(shown)}/${formatDuration(total)} ${s.activeVUs} VUs ${s.iterationsCompleted} iterations${dropped}${stage}`;
+      return `${s.name.padEnd(12)} [${bar}] ${formatDuration(shown)}/${formatDuration(total)} ${s.activeVUs} VUs ${s.iterationsCompleted} iterations${dropped}${stage}${doneMark}`;
     });
     this.clear();
     this.stream.write(rows.join('\n') + '\n');

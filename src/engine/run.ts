@@ -216,6 +216,7 @@ export class Run {
             },
           },
         );
+        scenario.finished = true;
       }),
     );
     ticker.stop();
@@ -244,9 +245,10 @@ export class Run {
 
     const thresholdsPassed = thresholds.finish(testRunDurationMs);
     let exitCode: number = ExitCode.ok;
+    // A user's Ctrl-C outranks failed thresholds, so CI can tell a stopped run from an SLO failure.
     if (this.abortReason !== undefined) exitCode = ExitCode.scriptAborted;
-    else if (!thresholdsPassed) exitCode = ExitCode.thresholdsFailed;
     else if (this.interrupted && this.finishedEarly === undefined) exitCode = ExitCode.interrupted;
+    else if (!thresholdsPassed) exitCode = ExitCode.thresholdsFailed;
 
     const result: RunResult = {
       exitCode,
@@ -378,12 +380,13 @@ export class Run {
   private startTicker(clock: Clock, tick: () => void): { stop(): void } {
     const signal = new AbortController();
     void (async () => {
-      let next = clock.now() + 1000;
-      while (!signal.signal.aborted) {
-        await clock.sleepUntil(next, signal.signal);
+      // Ticks come at 100 ms, then every second from the start; the early one lets even a short run
+      // sample its VUs and show progress once.
+      const base = clock.now();
+      for (let n = 0; !signal.signal.aborted; n++) {
+        await clock.sleepUntil(base + (n === 0 ? 100 : n * 1000), signal.signal);
         if (signal.signal.aborted) break;
         tick();
-        next += 1000;
       }
     })();
     return { stop: () => signal.abort() };

@@ -15,6 +15,8 @@ export class ScenarioState {
   droppedIterations = 0;
   /** VUs the executor holds right now (k6's active VUs), whether or not they are mid-iteration. */
   activeVUs = 0;
+  /** Set once the executor has ended, graceful stop included. */
+  finished = false;
   /** Whether iterations start on an arrival-rate timeline (and so can start late). */
   readonly arrivalRate: boolean;
   readonly durationMs: number;

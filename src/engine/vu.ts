@@ -79,7 +79,9 @@ export class VU implements VuScope {
   }
 
   emit(metric: Metric, value: number, extra?: Tags): void {
-    if (this.interrupted) return;
+    // Gauges describe state (connections open), which closing an interrupted iteration's resources
+    // still changes; every other sample of an interrupted iteration is dropped.
+    if (this.interrupted && metric.type !== 'gauge') return;
     const base = this.tags;
     metric.add(value, extra ? mergeTags(base, extra, this.merged) : base);
   }

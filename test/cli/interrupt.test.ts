@@ -56,13 +56,23 @@ ${teardownWritesFile}
 test('interrupted iterations leave no samples', async (t) => {
   const { child, done, exportPath } = await startRun(
     t,
-    `import { sleep } from 'frameload';
+    `import { check, sleep } from 'frameload';
 import { Trend } from 'frameload/metrics';
 const after = new Trend('after_sleep');
-export const options = { scenarios: { s: { executor: 'constant-vus', vus: 3, duration: '1m', gracefulStop: '0s' } } };
+export const options = {
+  scenarios: { s: { executor: 'constant-vus', vus: 3, duration: '1m', gracefulStop: '0s' } },
+  // Fails, but the Ctrl-C decides the exit code.
+  thresholds: { iterations: ['count>100'] },
+};
 export function setup() { console.error('ready'); }
 export default async function () {
-  await sleep(30);
+  try {
+    await sleep(30);
+  } catch {
+    // The interruption rejects the sleep; a script that catches it may still call check().
+    check(0, { 'after the interruption': () => false });
+    return;
+  }
   after.add(1);
 }
 `,
@@ -75,6 +85,8 @@ export default async function () {
   assert.equal(summary.metrics.iterations?.values.count ?? 0, 0);
   assert.equal(summary.metrics.after_sleep?.values.count ?? 0, 0);
   assert.equal(summary.metrics.iteration_duration?.values.count ?? 0, 0);
+  assert.equal(summary.metrics.checks?.values.fails ?? 0, 0);
+  assert.deepEqual((summary as unknown as { root_group: { checks: unknown[] } }).root_group.checks, []);
 });
 
 test('second Ctrl-C exits at once and still writes the export', async (t) => {

@@ -7,10 +7,13 @@ export function createCoreModule(vu: VU, runtime: Runtime): Record<string, unkno
   const check = (value: unknown, sets: Record<string, (v: unknown) => unknown>, tags?: Tags): boolean => {
     if (typeof sets !== 'object' || sets === null) throw new TypeError('check(value, sets): sets must be an object of name to function');
     let all = true;
+    // An interrupted iteration leaves no samples, and no check results either.
+    const record = !vu.interrupted;
     for (const name of Object.keys(sets)) {
       const fn = sets[name];
       const passed = typeof fn === 'function' ? Boolean(fn(value)) : Boolean(fn);
       if (!passed) all = false;
+      if (!record) continue;
       runtime.checks.check(vu.groupPath, name, passed);
       vu.emit(runtime.builtins.checks, passed ? 1 : 0, tags ? { ...tags, check: name } : { check: name });
     }
