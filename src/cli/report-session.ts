@@ -9,6 +9,7 @@ import { formatRate } from '../report/format.ts';
 import { sloOf, type FollowUpRun } from '../report/options.ts';
 import type { RecoveryResult } from '../report/recovery.ts';
 import type { StepResult } from '../report/steps.ts';
+import type { CapacityJson } from '../report/capacity-json.ts';
 import { writeReports } from '../report/write.ts';
 import { MonitorObserver } from './monitor-flag.ts';
 
@@ -77,8 +78,12 @@ export class ReportSession {
     const dir = result.options.report.dir;
     if (dir !== undefined && this.steps.length > 0) {
       try {
-        const written = await writeReports(dir, this.steps, sloOf(result.options.slo), this.resources, { recovery: this.recovery });
+        const written = await writeReports(dir, this.steps, sloOf(result.options.slo), this.resources, {
+          recovery: this.recovery,
+          stopped: stoppedReason(result),
+        });
         this.note(`reports: ${written.capacityJsonPath} and ${written.reportHtmlPath}`);
+        this.note(describeVerdict(written.capacity));
       } catch (err) {
         this.log.error(err instanceof Error ? err.message : String(err));
         reportsWritten = false;
@@ -109,4 +114,20 @@ export class ReportSession {
 function mergeSeries(into: ResourceSeries | undefined, next: ResourceSeries): ResourceSeries {
   if (into === undefined) return { ...next, samples: [...next.samples] };
   return { ...into, samples: [...into.samples, ...next.samples], failedSamples: into.failedSamples + next.failedSamples };
+}
+
+/** Why a run ended before its plan did, for the reports; null when it ran to its end or past a breach. */
+function stoppedReason(result: RunResult): string | null {
+  if (result.abortReason !== undefined) return `test.abort()${result.abortReason ? `: ${result.abortReason}` : ''}`;
+  if (result.interrupted) return 'interrupted by the user';
+  return null;
+}
+
+/** One line with the plan's answer, so the terminal shows it without opening the reports. */
+function describeVerdict(report: CapacityJson): string {
+  const capacity = report.max_sustainable_events_per_s;
+  const at = capacity === null ? 'none: no step met every objective' : `${formatRate(capacity, 'events/s')} (${report.steps[report.capacity_step!]!.label})`;
+  if (report.breach) return `capacity: ${at}; breached at ${report.breach.label}: ${report.breach.reasons.join(', ')}`;
+  if (report.stopped) return `capacity: no verdict, the run was stopped (${report.stopped}); at least ${at}`;
+  return `capacity: at least ${at}; no step breached an objective`;
 }

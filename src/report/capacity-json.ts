@@ -109,6 +109,11 @@ export interface CapacityJson {
   resources?: CapacityJsonResources;
   /** Present when the steps include a spike. */
   recovery?: CapacityJsonRecovery;
+  /**
+   * Why the run ended before its plan did (a Ctrl-C, test.abort()), or null. A stopped run without a
+   * breach gives no verdict: its capacity is only a lower bound.
+   */
+  stopped: string | null;
 }
 
 /** Builds capacity.json from the step results, the objectives they were judged by, and monitor readings if any. */
@@ -117,6 +122,7 @@ export function buildCapacityJson(
   slo: Slo,
   resources?: ResourceSeries,
   recovery?: RecoveryResult | null,
+  stopped: string | null = null,
 ): CapacityJson {
   const verdict = findCapacity(steps);
   const json: CapacityJson = {
@@ -126,6 +132,7 @@ export function buildCapacityJson(
     breach: verdict.breach,
     slo: { p95_ms: slo.p95Ms, error_rate: slo.errRate, conn_fail_rate: slo.connFailRate },
     steps: steps.map((step) => stepJson(step, resources)),
+    stopped,
   };
 
   if (resources) {

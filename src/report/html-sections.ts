@@ -30,6 +30,11 @@ export function renderVerdict(report: CapacityJson): string {
     lines.push(
       `<p class="reasons">Breached at ${escapeHtml(breach.label)} (target ${escapeHtml(formatRate(step.target_events_per_s, 'events/s'))}): ${escapeHtml(breach.reasons.join(', '))}</p>`,
     );
+  } else if (report.stopped) {
+    kind = 'stopped';
+    lines.push(
+      `<p class="stopped">The run was stopped (${escapeHtml(report.stopped)}) before any step breached an objective, so this is no verdict: the capacity is at least the last complete step's target.</p>`,
+    );
   } else if (capacity !== null) {
     lines.push("<p>No step breached an objective, so the real capacity is at least the last step's target.</p>");
   }

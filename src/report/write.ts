@@ -15,6 +15,8 @@ export interface WrittenReports {
 export interface WriteReportsOptions extends ReportHtmlOptions {
   /** The recovery after a spike among the steps, if any. */
   recovery?: RecoveryResult | null;
+  /** Why the run ended before its plan did, if it did. */
+  stopped?: string | null;
 }
 
 /** Writes capacity.json and report.html for a run's steps into `dir` (REPORT_DIR), creating it. */
@@ -25,7 +27,7 @@ export async function writeReports(
   resources?: ResourceSeries,
   options: WriteReportsOptions = {},
 ): Promise<WrittenReports> {
-  const capacity = buildCapacityJson(steps, slo, resources, options.recovery);
+  const capacity = buildCapacityJson(steps, slo, resources, options.recovery, options.stopped ?? null);
   const capacityJsonPath = await writeCapacityJson(dir, capacity);
   const reportHtmlPath = await writeReportHtml(dir, renderReportHtml(capacity, options));
   return { capacityJsonPath, reportHtmlPath, capacity };

@@ -128,3 +128,18 @@ test('capacity.json into a file path fails typed', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a stopped run without a breach gives no verdict', async () => {
+  const { renderVerdict } = await import('../../src/report/html-sections.ts');
+  // breachAt past the last step: every step met the objectives before the Ctrl-C.
+  const json = buildCapacityJson(steppedRun({ steps: 3, breachAt: 99 }), DEFAULT_SLO, undefined, null, 'interrupted by the user');
+  assert.equal(json.stopped, 'interrupted by the user');
+  assert.equal(json.breach, null);
+  assert.equal(json.max_sustainable_events_per_s, 1200);
+  const html = renderVerdict(json);
+  assert.match(html, /class="verdict stopped"/);
+  assert.match(html, /stopped \(interrupted by the user\) before any step breached an objective, so this is no verdict/);
+
+  const finished = buildCapacityJson(steppedRun({ steps: 3, breachAt: 99 }), DEFAULT_SLO);
+  assert.equal(finished.stopped, null);
+});
