@@ -44,9 +44,14 @@ export function measureRecovery(
     const w = after[i]!;
     if (w.count === 0) continue;
     if (w.p95 > p95LimitMs) break;
-    // The first window after the spike starts at the next stage's start, a millisecond or two after
-    // the spike's end. Latency that met the objective from there on recovered at once.
-    recoveredAtMs = i === 0 ? step.endMs : w.startMs;
+    recoveredAtMs = w.startMs;
+  }
+  // The first windows after the spike start at the next stage's start, a millisecond or two after the
+  // spike's end, and may hold no confirm yet. Latency that met the objective from the first window
+  // with confirms on, when that window began within one window of the spike's end, recovered at once.
+  const firstWithConfirms = after.find((w) => w.count > 0);
+  if (firstWithConfirms && recoveredAtMs === firstWithConfirms.startMs && recoveredAtMs - step.endMs < windowMs) {
+    recoveredAtMs = step.endMs;
   }
 
   return {

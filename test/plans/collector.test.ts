@@ -228,3 +228,13 @@ test('stopped stage is partial and decides nothing', () => {
   assert.equal(steps[1]!.achievedEventsPerS, 25);
   assert.deepEqual(findCapacity(steps), { capacityEventsPerS: 5000, capacityStep: 0, breach: null });
 });
+
+test('recovery is immediate after an empty sliver', () => {
+  const steps = [spikeStep('spike', 'spike', 2000, 20), spikeStep('spike', 'after spike', 750, 30)];
+  // The next stage starts 1 ms after the spike: a 1 ms window with no confirm, then good windows.
+  const sliver: LatencyWindow = { ...window(20, 0, 0), endMs: T0 + 20_001 };
+  const first: LatencyWindow = { ...window(20, 100), startMs: T0 + 20_001, endMs: T0 + 21_001 };
+  const recovery = measureRecovery(steps, [sliver, first, window(21, 120)], 500, 1000);
+  assert.equal(recovery?.recoveryMs, 0);
+  assert.equal(recovery?.recoveredAtMs, T0 + 20_000);
+});
