@@ -115,8 +115,11 @@ export async function runArrivalRate(
     next++;
     inFlight.start(vu, scenario, done, slot);
   };
+  // While the loop below hands out due slots, a VU whose iteration finished synchronously goes back
+  // to the idle queue and the loop takes it again, instead of recursing through done().
+  let assigning = false;
   const done = (vu: VU): void => {
-    if (accepting && next < dueEnd) startNext(vu);
+    if (accepting && !assigning && next < dueEnd) startNext(vu);
     else idle.push(vu);
   };
   const freeVu = (): VU | undefined => {
@@ -142,7 +145,9 @@ export async function runArrivalRate(
       dueEnd++;
       upcoming = timeline.at(dueEnd);
     }
+    assigning = true;
     for (let vu = next < dueEnd ? freeVu() : undefined; vu; vu = next < dueEnd ? freeVu() : undefined) startNext(vu);
+    assigning = false;
     for (; dueEnd - next > maxBacklog; next++) drop();
 
     // Yield so finished iterations can return their VUs before the next slots.

@@ -4,7 +4,8 @@ import type { ExecutorEnv } from './types.ts';
 
 // Iterations that finish without waiting on I/O complete synchronously or in microtasks, which never
 // let timers run. After this many completions in a row the next continuation waits for setImmediate.
-const COMPLETIONS_PER_TURN = 512;
+// The bound also bounds the recursion depth of synchronous iterations that start the next one.
+const COMPLETIONS_PER_TURN = 128;
 let completionsThisTurn = 0;
 let turnResetScheduled = false;
 
