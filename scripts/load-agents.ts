@@ -10,7 +10,7 @@
 // server shows its backlog in the latency; agent_send_lateness says how late each batch went out.
 import { check, type Options } from 'frameload';
 import { Agent } from 'frameload/agent';
-import { arrivalRate, ms, readAgentEnv } from './lib/env.ts';
+import { agentOptions, arrivalRate, ms, readAgentEnv } from './lib/env.ts';
 
 const env = readAgentEnv(__ENV);
 const { rate, timeUnit } = arrivalRate(env.batchesPerSecond);
@@ -53,15 +53,7 @@ export const options: Options = {
 };
 
 // Module scope belongs to one VU, so this agent and its connection live across the VU's iterations.
-const agent = new Agent({
-  host: env.host,
-  tls: env.tls,
-  insecureSkipVerify: env.tls ? env.insecureTls : undefined,
-  token: env.token,
-  batchSize: env.batch,
-  approvalTimeout: env.approvalTimeoutMs,
-  confirmTimeout: env.confirmTimeoutMs,
-});
+const agent = new Agent(agentOptions(env));
 
 export async function connect(): Promise<void> {
   let approved = true;

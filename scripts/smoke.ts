@@ -4,7 +4,7 @@
 //   ./frameload run scripts/smoke.ts -e HOST=ingest:8444 -e TOKEN=... -e INSECURE_TLS=true
 import { check, type Options } from 'frameload';
 import { Agent } from 'frameload/agent';
-import { readAgentEnv } from './lib/env.ts';
+import { agentOptions, readAgentEnv } from './lib/env.ts';
 
 const BATCHES = 10;
 const env = readAgentEnv(__ENV);
@@ -21,15 +21,7 @@ export const options: Options = {
   },
 };
 
-const agent = new Agent({
-  host: env.host,
-  tls: env.tls,
-  insecureSkipVerify: env.tls ? env.insecureTls : undefined,
-  token: env.token,
-  batchSize: env.batch,
-  approvalTimeout: env.approvalTimeoutMs,
-  confirmTimeout: env.confirmTimeoutMs,
-});
+const agent = new Agent(agentOptions(env));
 
 export default async function (): Promise<void> {
   try {

@@ -2,6 +2,7 @@
 // `-e HOST=ingest:8444 -e AGENTS=500 -e BATCH=100 -e SEC_PER_BATCH=0.2 -e TOKEN=... -e INSECURE_TLS=true`.
 // An invalid value throws in init code, so the run stops before any connection (exit code 107) with
 // a message naming the variable and what it expects.
+import type { AgentOptions } from 'frameload/agent';
 
 /** The parsed settings of an agent scenario; durations in milliseconds. */
 export interface AgentEnv {
@@ -133,4 +134,17 @@ function positive(name: string, value: number, text: string): number {
 
 function invalid(name: string, expected: string, got: string | undefined): Error {
   return new Error(`invalid environment variable ${name}: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+/** Builds the agent options of the scenarios from their parsed environment. */
+export function agentOptions(env: AgentEnv): AgentOptions {
+  return {
+    host: env.host,
+    tls: env.tls,
+    insecureSkipVerify: env.tls ? env.insecureTls : undefined,
+    token: env.token,
+    batchSize: env.batch,
+    approvalTimeout: env.approvalTimeoutMs,
+    confirmTimeout: env.confirmTimeoutMs,
+  };
 }

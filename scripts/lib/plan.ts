@@ -6,7 +6,7 @@
 // Rates go to the executor as batches per 1000 s, so a rate such as 52.5 batches/s stays exact.
 import { check, type Options, type Scenario, type Stage } from 'frameload';
 import { Agent } from 'frameload/agent';
-import { ms, readAgentEnv, type AgentEnv } from './env.ts';
+import { agentOptions, ms, readAgentEnv, type AgentEnv } from './env.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type StageLabel = { label: string; phase: 'warmup' | 'ramp' | 'spike' | 'soak' } | null;
@@ -210,16 +210,7 @@ function connectScenario(agent: AgentEnv, connectPhaseMs: number): Scenario {
  * belongs to one VU, so each VU gets its own agent, which lives across the VU's iterations.
  */
 export function agentFunctions(env: PlanEnv): { connect(): Promise<void>; traffic(): Promise<void> } {
-  const { agent: a } = env;
-  const agent = new Agent({
-    host: a.host,
-    tls: a.tls,
-    insecureSkipVerify: a.tls ? a.insecureTls : undefined,
-    token: a.token,
-    batchSize: a.batch,
-    approvalTimeout: a.approvalTimeoutMs,
-    confirmTimeout: a.confirmTimeoutMs,
-  });
+  const agent = new Agent(agentOptions(env.agent));
   return {
     async connect() {
       let approved = true;

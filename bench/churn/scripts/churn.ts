@@ -10,7 +10,7 @@
 import { appendFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { check, type Options } from 'frameload';
 import { Agent } from 'frameload/agent';
-import { arrivalRate, ms, readAgentEnv } from '../../../scripts/lib/env.ts';
+import { agentOptions, arrivalRate, ms, readAgentEnv } from '../../../scripts/lib/env.ts';
 
 const env = readAgentEnv(__ENV);
 const samplesPath = __ENV.SAMPLES ?? '';
@@ -53,15 +53,7 @@ export const options: Options = {
   },
 };
 
-const agent = new Agent({
-  host: env.host,
-  tls: env.tls,
-  insecureSkipVerify: env.tls ? env.insecureTls : undefined,
-  token: env.token,
-  batchSize: env.batch,
-  approvalTimeout: env.approvalTimeoutMs,
-  confirmTimeout: env.confirmTimeoutMs,
-});
+const agent = new Agent(agentOptions(env));
 
 export async function connect(): Promise<void> {
   let approved = true;
