@@ -116,14 +116,14 @@ function mergeSeries(into: ResourceSeries | undefined, next: ResourceSeries): Re
   return { ...into, samples: [...into.samples, ...next.samples], failedSamples: into.failedSamples + next.failedSamples };
 }
 
-/** Why a run ended before its plan did, for the reports; null when it ran to its end or past a breach. */
+/** Returns why a run ended before its plan did, for the reports, or null when it ran to its end or past a breach. */
 function stoppedReason(result: RunResult): string | null {
   if (result.abortReason !== undefined) return `test.abort()${result.abortReason ? `: ${result.abortReason}` : ''}`;
   if (result.interrupted) return 'interrupted by the user';
   return null;
 }
 
-/** One line with the plan's answer, so the terminal shows it without opening the reports. */
+/** Describes the plan's verdict in one line, so the terminal shows it without opening the reports. */
 function describeVerdict(report: CapacityJson): string {
   const capacity = report.max_sustainable_events_per_s;
   const at = capacity === null ? 'none: no step met every objective' : `${formatRate(capacity, 'events/s')} (${report.steps[report.capacity_step!]!.label})`;

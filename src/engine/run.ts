@@ -46,7 +46,7 @@ export interface RunInput {
   observers?: RunObserver[];
 }
 
-/** What the run produced, for the summary. */
+/** The outcome of a run, as the summary needs it. */
 export interface RunResult {
   exitCode: number;
   registry: MetricRegistry;
@@ -380,8 +380,8 @@ export class Run {
   private startTicker(clock: Clock, tick: () => void): { stop(): void } {
     const signal = new AbortController();
     void (async () => {
-      // Ticks come at 100 ms, then every second from the start; the early one lets even a short run
-      // sample its VUs and show progress once.
+      // Ticks come at 100 ms and then every second from the start. The early one lets even a short
+      // run sample its VUs and show progress once.
       const base = clock.now();
       for (let n = 0; !signal.signal.aborted; n++) {
         await clock.sleepUntil(base + (n === 0 ? 100 : n * 1000), signal.signal);
@@ -393,7 +393,7 @@ export class Run {
   }
 }
 
-/** The error's stack (source-mapped to the TypeScript file) or its message. */
+/** Formats an error as its message and first frames, source-mapped to the TypeScript file. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const stack = err.stack ?? '';

@@ -11,7 +11,7 @@ export class IterationInterrupted extends Error {
 interface PendingSleep {
   reject(error: Error): void;
   timer: NodeJS.Timeout;
-  /** Where the script called sleep, captured only while the un-awaited-sleep warning is still due. */
+  /** The script's call site of sleep, captured only while the un-awaited-sleep warning is still due. */
   site: Error | undefined;
 }
 
@@ -130,7 +130,7 @@ export class VU implements VuScope {
 }
 
 // VUs in the same scenario, stage and group share one frozen tags object, so a metric's identity
-// cache resolves their samples with one comparison. The table holds one entry per distinct tag set.
+// cache resolves their samples with one comparison. The table has one entry per distinct tag set.
 const interned = new Map<string, Tags>();
 
 function internTags(tags: Record<string, string>): Tags {

@@ -3,7 +3,7 @@
  *
  * Values below 2048 are counted exactly. Above that, each power of two [2^k, 2^(k+1)) is split into
  * 1024 equal buckets, allocated on first use, so memory depends on the range of values seen and not on
- * how many were recorded. Recording is a few integer operations; hdr-histogram-js's JavaScript build
+ * how many were recorded. Recording is a few integer operations. hdr-histogram-js's JavaScript build
  * measured about 280 ns per value on this project's benchmark machine, too slow for samples on the hot path.
  */
 const SUB_BITS = 10;
@@ -49,7 +49,7 @@ export class Histogram {
     return 0;
   }
 
-  /** Returns the lowest bucket's lower edge that holds a value, or 0 when empty. */
+  /** Returns the lower edge of the lowest bucket with a count, or 0 when empty. */
   minValue(): number {
     for (let e = 0; e < this.chunks.length; e++) {
       const c = this.chunks[e];
@@ -59,7 +59,7 @@ export class Histogram {
     return 0;
   }
 
-  /** Returns the highest bucket's upper edge that holds a value, or 0 when empty. */
+  /** Returns the upper edge of the highest bucket with a count, or 0 when empty. */
   maxValue(): number {
     for (let e = this.chunks.length - 1; e >= 0; e--) {
       const c = this.chunks[e];

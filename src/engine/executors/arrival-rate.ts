@@ -57,7 +57,9 @@ export function rampingTimeline(startRate: number, timeUnitMs: number, stages: r
       const d = stages[hint]!.durationMs;
       const a = (r1 - r0) / (2 * d);
       // The root of a·τ² + r0·τ − n = 0 in the form that stays exact when a is near zero.
-      const tau = n === 0 ? 0 : a === 0 ? n / r0 : (2 * n) / (r0 + Math.sqrt(r0 * r0 + 4 * a * n));
+      let tau = 0;
+      if (n > 0 && a === 0) tau = n / r0;
+      else if (n > 0) tau = (2 * n) / (r0 + Math.sqrt(r0 * r0 + 4 * a * n));
       const t = offsets[hint]! + tau;
       return t < durationMs ? t : Infinity;
     },
@@ -73,9 +75,9 @@ export function timelineFor(config: ArrivalConfig): ArrivalTimeline {
 /**
  * constant-arrival-rate and ramping-arrival-rate: iterations start on the timeline whether or not
  * earlier ones finished. A due iteration takes a free VU, or one more up to maxVUs. With none left,
- * up to `maxBacklog` due iterations wait for the next free VU (frameload's addition; they keep their
- * slot as scheduled time, so latency measured from it shows the backlog), and the oldest beyond that
- * are dropped and counted in dropped_iterations, as k6 drops them all.
+ * up to `maxBacklog` due iterations wait for the next free VU, a frameload addition. They keep their
+ * slot as scheduled time, so latency measured from it shows the backlog. The oldest beyond that are
+ * dropped and counted in dropped_iterations, as k6 drops them all.
  */
 export async function runArrivalRate(
   config: ArrivalConfig,
