@@ -7,13 +7,13 @@ import type { Metric } from '../metrics/registry.ts';
 import type { Tags } from '../metrics/types.ts';
 import { classifyError } from './classify.ts';
 import { CodecError } from './codec/errors.ts';
-import { decodePayload, encodePayload, type PayloadFormat } from './codec/payload.ts';
+import { decodePayload, encodePayload, payloadBytes, payloadText, type PayloadFormat } from './codec/payload.ts';
 import type { FrameCodec, FrameDecoder } from './codec/types.ts';
 import type { Dialed } from './dial.ts';
 import { netError, NetError } from './errors.ts';
 import type { NetMetrics } from './metrics.ts';
 import type { DurationInput, ResolvedOptions } from './options.ts';
-import { removeItem, type DrainWaiter, type ReceiveWaiter, type RequestWaiter } from './waiters.ts';
+import { earliest, type DrainWaiter, type ReceiveWaiter, type RequestWaiter } from './waiters.ts';
 
 export interface ReceiveOptions {
   timeout?: DurationInput;
@@ -81,6 +81,14 @@ export class Connection implements Closable {
   private closePromise: Promise<void> | null = null;
   private resolveClosed: (() => void) | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
+  /**
+   * One timer watches the deadlines of all pending receives and requests. It is re-armed only when it
+   * fires or when a wait with an earlier deadline starts, so a request costs no timer of its own.
+   * While nothing is pending it is unreferenced, so an idle connection does not keep the process alive.
+   */
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  /** performance.now() at which deadlineTimer fires; Infinity when it is not armed. */
+  private deadlineTimerAt = Infinity;
 
   private bytesSentSeen = 0;
   private bytesReceivedSeen = 0;
@@ -137,7 +145,7 @@ export class Connection implements Closable {
     if (this.failure !== null) return Promise.reject(this.observe(this.failure));
     let frame: Uint8Array;
     try {
-      frame = this.codec.encode(encodePayload(message));
+      frame = this.encode(message);
     } catch (error) {
       return Promise.reject(this.encodeFailure(error));
     }
@@ -146,6 +154,30 @@ export class Connection implements Closable {
     return new Promise<void>((resolve, reject) => {
       this.drainWaiters.push({ resolve, reject });
     });
+  }
+
+  /**
+   * Encodes a message into one frame. When the codec has a fixed-size header, the payload is written
+   * straight into an uninitialised frame after it: text and JSON without an intermediate encoding,
+   * bytes with one copy.
+   */
+  private encode(message: unknown): Uint8Array {
+    const codec = this.codec;
+    const headerBytes = codec.headerBytes;
+    if (headerBytes === undefined || codec.writeHeader === undefined) return codec.encode(encodePayload(message));
+    const text = payloadText(message);
+    if (text === null) {
+      const payload = payloadBytes(message as ArrayBuffer | ArrayBufferView);
+      const frame = Buffer.allocUnsafe(headerBytes + payload.length);
+      codec.writeHeader(frame, payload.length);
+      frame.set(payload, headerBytes);
+      return frame;
+    }
+    const payloadLength = Buffer.byteLength(text, 'utf8');
+    const frame = Buffer.allocUnsafe(headerBytes + payloadLength);
+    codec.writeHeader(frame, payloadLength);
+    frame.write(text, headerBytes, 'utf8');
+    return frame;
   }
 
   /** Writes one encoded frame; returns whether the socket buffer is still below its high-water mark. */
@@ -172,9 +204,9 @@ export class Connection implements Closable {
     }
 
     return new Promise<unknown>((resolve, reject) => {
-      const waiter = { resolve, reject, timeoutMs } as ReceiveWaiter;
-      waiter.timer = setTimeout(this.onReceiveTimeout, timeoutMs, waiter);
-      this.receivers.push(waiter);
+      const deadline = performance.now() + timeoutMs;
+      this.receivers.push({ resolve, reject, timeoutMs, deadline });
+      this.watchDeadline(deadline);
     });
   }
 
@@ -198,16 +230,17 @@ export class Connection implements Closable {
 
     let frame: Uint8Array;
     try {
-      frame = this.codec.encode(encodePayload(message));
+      frame = this.encode(message);
     } catch (error) {
       return Promise.reject(this.encodeFailure(error));
     }
 
     // The wait is registered before the write, so a reply that arrives at once finds it.
     const reply = new Promise<unknown>((resolve, reject) => {
-      const waiter = { resolve, reject, timeoutMs, match, startedAt: performance.now() } as RequestWaiter;
-      waiter.timer = setTimeout(this.onRequestTimeout, timeoutMs, waiter);
-      this.requests.push(waiter);
+      const startedAt = performance.now();
+      const deadline = startedAt + timeoutMs;
+      this.requests.push({ resolve, reject, timeoutMs, deadline, match, startedAt });
+      this.watchDeadline(deadline);
     });
     // A full socket buffer needs no wait here: the reply cannot come before the frame is sent, and a
     // failed write fails the connection, which rejects the reply.
@@ -288,13 +321,14 @@ export class Connection implements Closable {
       } catch (error) {
         // A throwing match function is a script bug: that request fails, the frame goes on.
         requests.splice(i--, 1);
-        clearTimeout(waiter.timer);
+        this.releaseDeadlineTimer();
         waiter.reject(error);
         continue;
       }
       if (matched) {
-        requests.splice(i, 1);
-        clearTimeout(waiter.timer);
+        if (i === 0) requests.shift();
+        else requests.splice(i, 1);
+        this.releaseDeadlineTimer();
         this.emit(this.metrics.requestDuration, performance.now() - waiter.startedAt);
         waiter.resolve(message);
         return;
@@ -303,7 +337,7 @@ export class Connection implements Closable {
 
     const receiver = this.receivers.shift();
     if (receiver !== undefined) {
-      clearTimeout(receiver.timer);
+      this.releaseDeadlineTimer();
       receiver.resolve(message);
       return;
     }
@@ -391,14 +425,42 @@ export class Connection implements Closable {
     }
   };
 
-  private readonly onReceiveTimeout = (waiter: ReceiveWaiter): void => {
-    if (!removeItem(this.receivers, waiter)) return;
-    this.timeOut(waiter, `no frame received within ${waiter.timeoutMs} ms`);
-  };
+  /** Makes sure the deadline timer fires no later than `deadline`, and keeps the process alive meanwhile. */
+  private watchDeadline(deadline: number): void {
+    const timer = this.deadlineTimer;
+    if (timer !== null && this.deadlineTimerAt <= deadline) {
+      timer.ref();
+      return;
+    }
+    if (timer !== null) clearTimeout(timer);
+    this.deadlineTimerAt = deadline;
+    this.deadlineTimer = setTimeout(this.onDeadline, Math.max(1, Math.ceil(deadline - performance.now())));
+  }
 
-  private readonly onRequestTimeout = (waiter: RequestWaiter): void => {
-    if (!removeItem(this.requests, waiter)) return;
-    this.timeOut(waiter, `no matching reply within ${waiter.timeoutMs} ms`);
+  /** Lets the process exit while the deadline timer waits with nothing pending. */
+  private releaseDeadlineTimer(): void {
+    if (this.requests.length === 0 && this.receivers.length === 0) this.deadlineTimer?.unref();
+  }
+
+  /** Times out the wait whose deadline passed first, or re-arms for the earliest pending deadline. */
+  private readonly onDeadline = (): void => {
+    this.deadlineTimer = null;
+    this.deadlineTimerAt = Infinity;
+    const request = earliest(this.requests);
+    const receiver = earliest(this.receivers);
+    const first = request !== null && (receiver === null || request.deadline <= receiver.deadline) ? request : receiver;
+    if (first === null) return;
+    if (first.deadline > performance.now()) {
+      this.watchDeadline(first.deadline);
+      return;
+    }
+    if (first === request) {
+      this.requests.splice(this.requests.indexOf(request), 1);
+      this.timeOut(request, `no matching reply within ${request.timeoutMs} ms`);
+    } else {
+      this.receivers.splice(this.receivers.indexOf(first), 1);
+      this.timeOut(first, `no frame received within ${first.timeoutMs} ms`);
+    }
   };
 
   /** Rejects the waiter with `timeout` and discards the connection: the stream may be mid-frame. */
@@ -441,7 +503,9 @@ export class Connection implements Closable {
       ...this.requests.splice(0),
       ...this.receivers.splice(0),
     ];
-    for (const waiter of pending) clearTimeout((waiter as ReceiveWaiter).timer);
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    this.deadlineTimerAt = Infinity;
     for (const waiter of pending) waiter.reject(error);
     for (const waiter of this.drainWaiters.splice(0)) waiter.reject(error);
   }

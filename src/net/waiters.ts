@@ -4,14 +4,15 @@ import type { NetError } from './errors.ts';
 export interface ReceiveWaiter {
   resolve(message: unknown): void;
   reject(error: unknown): void;
-  timer: NodeJS.Timeout;
   timeoutMs: number;
+  /** performance.now() after which the wait times out. */
+  deadline: number;
 }
 
 /** A pending `request()`: resolved by the first frame its `match` accepts. */
 export interface RequestWaiter extends ReceiveWaiter {
   match: ((message: unknown) => boolean) | undefined;
-  /** performance.now() when the request started, for net_request_duration. */
+  /** performance.now() when the request started, for net_request_duration; the deadline counts from it. */
   startedAt: number;
 }
 
@@ -21,10 +22,9 @@ export interface DrainWaiter {
   reject(error: NetError): void;
 }
 
-/** Removes `item` from `list` in place; returns whether it was there. */
-export function removeItem<T>(list: T[], item: T): boolean {
-  const index = list.indexOf(item);
-  if (index === -1) return false;
-  list.splice(index, 1);
-  return true;
+/** Returns the waiter with the earliest deadline, or null when the list is empty. */
+export function earliest<T extends ReceiveWaiter>(list: readonly T[]): T | null {
+  let first: T | null = null;
+  for (const waiter of list) if (first === null || waiter.deadline < first.deadline) first = waiter;
+  return first;
 }

@@ -120,6 +120,42 @@ test('receive timeout discards the connection', async (t) => {
   assert.equal(errorCount(registry, 'closed'), 0);
 });
 
+test('shorter later timeout fires first', async (t) => {
+  const server = await listenTcp();
+  t.after(() => server.close());
+  const { net } = newVu();
+  const connection = await net.connect(server.address);
+
+  const long = connection.receive({ timeout: 5000 });
+  const started = performance.now();
+  await assert.rejects(connection.request('ping', { timeout: 100 }), {
+    code: 'timeout',
+    message: `${server.address}: no matching reply within 100 ms; the connection is discarded`,
+  });
+  const waited = performance.now() - started;
+  assert.ok(waited >= 99, `waited ${waited} ms`);
+  assert.ok(waited < 1000, `waited ${waited} ms`);
+  await assert.rejects(long, { code: 'closed', message: /discarded after a timeout/ });
+});
+
+test('each wait gets a fresh deadline', async (t) => {
+  // The server replies to the first frame after 150 ms and sends nothing afterwards.
+  const server = await listenTcp((socket) => {
+    socket.once('data', () => setTimeout(() => socket.write(frame({ n: 1 })), 150));
+  });
+  t.after(() => server.close());
+  const { net } = newVu();
+  const connection = await net.connect(server.address);
+
+  assert.deepEqual(await connection.request('go', { timeout: 300 }), { n: 1 });
+  // The first deadline passes 150 ms into this wait; the receive must still get its whole 300 ms.
+  const started = performance.now();
+  await assert.rejects(connection.receive({ timeout: 300 }), { code: 'timeout' });
+  const waited = performance.now() - started;
+  assert.ok(waited >= 299, `waited ${waited} ms`);
+  assert.ok(waited < 1000, `waited ${waited} ms`);
+});
+
 test('close is idempotent and rejects pending receives', async (t) => {
   const server = await listenTcp();
   t.after(() => server.close());
@@ -260,4 +296,62 @@ test('invalid options are rejected by name', async () => {
   await assert.rejects(net.connect('127.0.0.1:1', { connectTimeout: 'soon' }), {
     message: /connect options.connectTimeout: expected a duration/,
   });
+});
+
+test('send writes every payload kind exactly', async (t) => {
+  const received: Buffer[] = [];
+  const server = await listenTcp((socket) => socket.on('data', (chunk) => received.push(chunk)));
+  t.after(() => server.close());
+  const { net } = newVu();
+  // A 2-byte little-endian length that counts itself, so a header written in the wrong place shows.
+  const codec = net.lengthPrefixed({ prefixBytes: 2, byteOrder: 'little', lengthIncludesHeader: true });
+  const connection = await net.connect(server.address, { codec });
+
+  const bytes = new Uint8Array([1, 2, 3, 4, 5]);
+  await connection.send('Zoë🚀');
+  await connection.send({ name: '日本' });
+  await connection.send(bytes);
+  await connection.send(bytes.buffer);
+  await connection.send(new DataView(bytes.buffer, 1, 3));
+  await connection.close();
+  await server.allClosed(1);
+
+  const littleEndian = (payload: Buffer) => {
+    const header = Buffer.alloc(2);
+    header.writeUInt16LE(payload.length + 2, 0);
+    return Buffer.concat([header, payload]);
+  };
+  const expected = Buffer.concat([
+    littleEndian(Buffer.from('Zoë🚀', 'utf8')),
+    littleEndian(Buffer.from('{"name":"日本"}', 'utf8')),
+    littleEndian(Buffer.from([1, 2, 3, 4, 5])),
+    littleEndian(Buffer.from([1, 2, 3, 4, 5])),
+    littleEndian(Buffer.from([2, 3, 4])),
+  ]);
+  assert.equal(Buffer.concat(received).toString('hex'), expected.toString('hex'));
+});
+
+test('send over maxFrameBytes writes nothing', async (t) => {
+  const received: Buffer[] = [];
+  const server = await listenTcp((socket) => socket.on('data', (chunk) => received.push(chunk)));
+  t.after(() => server.close());
+  const { net, registry } = newVu();
+  const connection = await net.connect(server.address, { codec: net.lengthPrefixed({ maxFrameBytes: 8 }) });
+
+  const cases: Array<[message: string | object | Uint8Array, payloadBytes: number]> = [
+    ['123456789', 9],
+    [{ a: 1234 }, 10],
+    [new Uint8Array(9), 9],
+  ];
+  for (const [message, payloadBytes] of cases) {
+    await assert.rejects(connection.send(message), {
+      code: 'frame_too_large',
+      message: `${server.address}: length-prefixed(4,big): payload of ${payloadBytes} bytes exceeds the limit of 8 bytes (maxFrameBytes 8)`,
+    });
+  }
+  await connection.send('12345678');
+  await connection.close();
+  await server.allClosed(1);
+  assert.equal(Buffer.concat(received).toString(), '\u0000\u0000\u0000\u000812345678');
+  assert.equal(errorCount(registry, 'frame_too_large'), 3);
 });

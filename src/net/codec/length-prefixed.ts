@@ -72,17 +72,23 @@ export function lengthPrefixed(options: LengthPrefixedOptions = {}): FrameCodec 
   };
   const write = writeLength(prefixBytes, byteOrder === 'little');
 
+  function writeHeader(frame: Uint8Array, payloadLength: number): void {
+    if (payloadLength > maxPayload) {
+      throw new CodecError(
+        'frame_too_large',
+        `${name}: payload of ${payloadLength} bytes exceeds the limit of ${maxPayload} bytes (${layout.limitName})`,
+      );
+    }
+    write(frame, payloadLength + headerAdjust);
+  }
+
   return {
     name,
+    headerBytes: prefixBytes,
+    writeHeader,
     encode(payload: Uint8Array): Uint8Array {
-      if (payload.length > maxPayload) {
-        throw new CodecError(
-          'frame_too_large',
-          `${name}: payload of ${payload.length} bytes exceeds the limit of ${maxPayload} bytes (${layout.limitName})`,
-        );
-      }
       const frame = new Uint8Array(prefixBytes + payload.length);
-      write(frame, payload.length + headerAdjust);
+      writeHeader(frame, payload.length);
       frame.set(payload, prefixBytes);
       return frame;
     },

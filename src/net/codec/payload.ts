@@ -20,16 +20,30 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * Throws TypeError for values JSON cannot represent (undefined, functions, symbols, BigInt, cycles).
  */
 export function encodePayload(message: unknown): Uint8Array {
-  if (typeof message === 'string') return encoder.encode(message);
-  if (message instanceof Uint8Array) return message;
-  if (message instanceof ArrayBuffer) return new Uint8Array(message);
-  if (ArrayBuffer.isView(message)) return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+  const text = payloadText(message);
+  return text === null ? payloadBytes(message as ArrayBuffer | ArrayBufferView) : encoder.encode(text);
+}
 
+/**
+ * Returns the text a message is sent as: a string as it is, any other non-byte value as JSON. Returns
+ * null for bytes (Uint8Array, ArrayBuffer, other views), which `payloadBytes` returns as they are.
+ * Throws TypeError like `encodePayload`.
+ */
+export function payloadText(message: unknown): string | null {
+  if (typeof message === 'string') return message;
+  if (message instanceof Uint8Array || message instanceof ArrayBuffer || ArrayBuffer.isView(message)) return null;
   const json = JSON.stringify(message);
   if (json === undefined) {
     throw new TypeError(`cannot send ${typeof message}: expected a string, bytes or a JSON-serialisable value`);
   }
-  return encoder.encode(json);
+  return json;
+}
+
+/** Returns a byte message as a Uint8Array over the same memory. */
+export function payloadBytes(message: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (message instanceof Uint8Array) return message;
+  if (message instanceof ArrayBuffer) return new Uint8Array(message);
+  return new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
 }
 
 /**

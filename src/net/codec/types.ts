@@ -10,6 +10,17 @@ export interface FrameCodec {
    * Throws a `CodecError` when the payload cannot be framed (too large for the prefix or the limit).
    */
   encode(payload: Uint8Array): Uint8Array;
+  /**
+   * Optional, for codecs whose frame is a fixed-size header followed by the payload: the header's size
+   * in bytes. Together with `writeHeader` it lets a connection write a text or JSON payload straight
+   * into the frame instead of encoding it and copying it.
+   */
+  readonly headerBytes?: number;
+  /**
+   * Optional, with `headerBytes`: writes the header of a frame whose payload has `payloadLength`
+   * bytes into `frame[0, headerBytes)`. Throws like `encode` when the payload cannot be framed.
+   */
+  writeHeader?(frame: Uint8Array, payloadLength: number): void;
   /** A fresh decoder for one connection (decoders hold partial-frame state). */
   createDecoder(): FrameDecoder;
 }
