@@ -2,10 +2,7 @@
 // doing the same work per round trip as the frameload client.
 import tls from 'node:tls';
 
-import { BENCH, fixture, makeBatch, measure, type ClientResult } from './shared.ts';
-
-const port = Number(process.argv[2]);
-const ca = fixture('ca.crt');
+import { BENCH, fixture, makeBatch, type BenchClient } from './shared.ts';
 
 class BareConnection {
   private pending: Buffer = Buffer.alloc(0);
@@ -16,7 +13,7 @@ class BareConnection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
   }
 
-  static open(): Promise<BareConnection> {
+  static open(port: number, ca: string): Promise<BareConnection> {
     return new Promise((resolve, reject) => {
       const socket = tls.connect({ host: '127.0.0.1', port, ca }, () => resolve(new BareConnection(socket)));
       socket.once('error', reject);
@@ -52,7 +49,7 @@ class BareConnection {
   }
 }
 
-async function run(connection: BareConnection, first: number, count: number): Promise<void> {
+async function roundTrips(connection: BareConnection, first: number, count: number): Promise<void> {
   const batch = makeBatch(0);
   for (let i = first; i < first + count; i++) {
     const confirmId = String(i);
@@ -62,10 +59,15 @@ async function run(connection: BareConnection, first: number, count: number): Pr
   }
 }
 
-const connections = await Promise.all(Array.from({ length: BENCH.connections }, () => BareConnection.open()));
-await Promise.all(connections.map((c) => run(c, 0, BENCH.warmupRoundTripsPerConnection)));
-
-const measured = await measure((first, count) => Promise.all(connections.map((c) => run(c, first, count))));
-for (const connection of connections) connection.close();
-const result: ClientResult = { client: 'bare node:tls', ...measured };
-process.stdout.write(`${JSON.stringify(result)}\n`);
+/** Opens the floor's connections to the echo server on `port`. */
+export async function openBareClient(port: number): Promise<BenchClient> {
+  const ca = fixture('ca.crt');
+  const connections = await Promise.all(Array.from({ length: BENCH.connections }, () => BareConnection.open(port, ca)));
+  return {
+    name: 'bare node:tls',
+    run: async (first, count) => {
+      await Promise.all(connections.map((c) => roundTrips(c, first, count)));
+    },
+    close: () => connections.forEach((c) => c.close()),
+  };
+}

@@ -2,28 +2,35 @@
 import { StandaloneScope } from '../../src/engine/vu-scope.ts';
 import { MetricRegistry } from '../../src/metrics/registry.ts';
 import { createNetModule } from '../../src/net/module.ts';
-import { BENCH, fixture, makeBatch, measure, type ClientResult } from './shared.ts';
+import { BENCH, fixture, makeBatch, type BenchClient } from './shared.ts';
 
 type Connection = Awaited<ReturnType<ReturnType<typeof createNetModule>['connect']>>;
 
-const address = `127.0.0.1:${process.argv[2]}`;
-const scope = new StandaloneScope(new MetricRegistry());
-const net = createNetModule(scope);
-const ca = fixture('ca.crt');
-
-async function run(connection: Connection, first: number, count: number): Promise<void> {
+async function roundTrips(connection: Connection, first: number, count: number): Promise<void> {
   const batch = makeBatch(0);
+  // One match function per connection, as a script would write it: it reads the confirmId in flight.
+  let confirmId = '';
+  const options = { match: (m: unknown) => (m as { confirmId?: string }).confirmId === confirmId };
   for (let i = first; i < first + count; i++) {
-    const confirmId = String(i);
+    confirmId = String(i);
     batch.confirmId = confirmId;
-    await connection.request(batch, { match: (m) => (m as { confirmId?: string }).confirmId === confirmId });
+    await connection.request(batch, options);
   }
 }
 
-const connections = await Promise.all(Array.from({ length: BENCH.connections }, () => net.connect(address, { tls: true, ca })));
-await Promise.all(connections.map((c) => run(c, 0, BENCH.warmupRoundTripsPerConnection)));
-
-const measured = await measure((first, count) => Promise.all(connections.map((c) => run(c, first, count))));
-scope.closeAll();
-const result: ClientResult = { client: 'frameload/net', ...measured };
-process.stdout.write(`${JSON.stringify(result)}\n`);
+/** Opens frameload/net connections to the echo server on `port`, with the module's metrics recording. */
+export async function openFrameloadClient(port: number): Promise<BenchClient> {
+  const scope = new StandaloneScope(new MetricRegistry());
+  const net = createNetModule(scope);
+  const ca = fixture('ca.crt');
+  const connections = await Promise.all(
+    Array.from({ length: BENCH.connections }, () => net.connect(`127.0.0.1:${port}`, { tls: true, ca })),
+  );
+  return {
+    name: 'frameload/net',
+    run: async (first, count) => {
+      await Promise.all(connections.map((c) => roundTrips(c, first, count)));
+    },
+    close: () => scope.closeAll(),
+  };
+}

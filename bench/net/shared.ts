@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 /** Settings both clients share, so they do the same work per round trip. */
 export const BENCH = {
   connections: 200,
-  warmupRoundTripsPerConnection: 10,
-  roundTripsPerConnection: 60,
-  /** The measured round trips are timed in this many equal segments, to show the spread within a run. */
-  segments: 5,
+  /** Round trips per connection in each measured segment. */
+  roundTripsPerSegment: 12,
+  /** Round trips per connection that each client makes before measuring, so both are compiled and warm. */
+  warmupRoundTrips: 24,
+  /** Pairs of segments per measuring process: one segment of each client, in alternating order. */
+  pairs: 30,
 };
 
 /** Reads a fixture certificate or key as text. */
@@ -23,38 +25,21 @@ export function makeBatch(confirmId: number): { m: string; priority: number; ts:
   return { m: 'events', priority: 0, ts: 1733312345, confirmId: String(confirmId), events };
 }
 
-/** The JSON line each client process prints last. */
-export interface ClientResult {
-  client: string;
-  roundTrips: number;
-  cpuSeconds: number;
-  wallSeconds: number;
-  /** CPU seconds of each segment, which all have roundTrips / segments round trips. */
-  segmentCpuSeconds: number[];
+/** A set of open connections to the echo server, driven by one of the two clients. */
+export interface BenchClient {
+  readonly name: string;
+  /**
+   * Makes `count` round trips on every connection at once, one in flight per connection, with
+   * confirmIds numbered from `first`; each reply's confirmId is checked.
+   */
+  run(first: number, count: number): Promise<void>;
+  close(): void;
 }
 
-/**
- * Runs the measured round trips in `BENCH.segments` segments and returns the CPU and wall time.
- * `run(first, count)` performs `count` round trips on every connection, numbering them from `first`.
- */
-export async function measure(
-  run: (first: number, count: number) => Promise<unknown>,
-): Promise<Omit<ClientResult, 'client'>> {
-  const perSegment = BENCH.roundTripsPerConnection / BENCH.segments;
-  const segmentCpuSeconds: number[] = [];
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  for (let segment = 0; segment < BENCH.segments; segment++) {
-    const segmentBefore = process.cpuUsage();
-    await run(BENCH.warmupRoundTripsPerConnection + segment * perSegment, perSegment);
-    const used = process.cpuUsage(segmentBefore);
-    segmentCpuSeconds.push((used.user + used.system) / 1e6);
-  }
-  const cpu = process.cpuUsage(cpuBefore);
-  return {
-    roundTrips: BENCH.connections * BENCH.roundTripsPerConnection,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    wallSeconds: (performance.now() - started) / 1000,
-    segmentCpuSeconds,
-  };
+/** What a measuring process prints last: the CPU time of every segment, per client. */
+export interface PairedResult {
+  roundTripsPerSegment: number;
+  /** CPU seconds (user + system) of each segment, in pair order. */
+  bare: number[];
+  frameload: number[];
 }
