@@ -24,11 +24,13 @@ export const realClock: Clock = {
           signal?.removeEventListener('abort', onAbort);
           return resolve();
         }
-        // Node timers have millisecond resolution and may wake a fraction early relative to
-        // performance.now(), so the remainder is re-checked. Only the last 50 µs are spun on
-        // with setImmediate: spinning for whole sub-millisecond gaps would keep a core busy at
-        // rates around 1,000 per second, at the price of up to about 1 ms of lateness.
-        timer = left < 0.05 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, Math.floor(left));
+        // Node timers have millisecond resolution and count from the event loop's cached time, so
+        // they may wake a fraction early relative to performance.now() and the remainder is
+        // re-checked. Rounding up makes that rare, since each early wake costs an event-loop turn.
+        // Only the last 50 µs are spun on with setImmediate: spinning for whole sub-millisecond gaps
+        // would keep a core busy at rates around 1,000 per second, at the price of up to about 1 ms
+        // of lateness.
+        timer = left < 0.05 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, Math.ceil(left));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       wait();
