@@ -3,6 +3,9 @@ import type { Tags } from '../metrics/types.ts';
 import type { ScenarioState } from './scenario-state.ts';
 import { mergeTags, type Closable, type VuScope } from './vu-scope.ts';
 
+/** Maximum number of frozen extra tag sets whose merged tags a VU keeps by identity. */
+const MAX_CACHED_TAG_SETS = 256;
+
 /** Raised inside a VU's pending `sleep` when its iteration is interrupted or the run ends. */
 export class IterationInterrupted extends Error {
   readonly code = 'iteration_interrupted';
@@ -45,6 +48,8 @@ export class VU implements VuScope {
     stage: undefined,
   };
   private merged = new Map<string, Tags>();
+  /** Merged tags by the identity of a frozen extra tag set, which saves building the string key. */
+  private mergedByObject = new Map<Tags, Tags>();
   private userTags: Record<string, string> = {};
 
   constructor(
@@ -68,6 +73,7 @@ export class VU implements VuScope {
       this.tagCache = internTags(tags);
       this.cachedFor = { scenario: s, group: this.groupPath, stage };
       this.merged = new Map();
+      this.mergedByObject = new Map();
     }
     return this.tagCache;
   }
@@ -83,7 +89,16 @@ export class VU implements VuScope {
     // still changes; every other sample of an interrupted iteration is dropped.
     if (this.interrupted && metric.type !== 'gauge') return;
     const base = this.tags;
-    metric.add(value, extra ? mergeTags(base, extra, this.merged) : base);
+    metric.add(value, extra ? this.withExtra(base, extra) : base);
+  }
+
+  private withExtra(base: Tags, extra: Tags): Tags {
+    let tags = this.mergedByObject.get(extra);
+    if (tags !== undefined) return tags;
+    tags = mergeTags(base, extra, this.merged);
+    // Only a frozen set cannot change under its identity; the map is bounded like the check names.
+    if (Object.isFrozen(extra) && this.mergedByObject.size < MAX_CACHED_TAG_SETS) this.mergedByObject.set(extra, tags);
+    return tags;
   }
 
   own(resource: Closable): () => void {

@@ -117,6 +117,29 @@ export default async function () {
   assert.equal(summary.metrics.checks!.values.passes, 4);
 });
 
+test('one check name keeps each group tag', async (t) => {
+  const { summary } = await runScript(
+    t,
+    `import { group, check } from 'frameload';
+export const options = {
+  iterations: 3,
+  thresholds: { 'checks{group:::g}': ['rate==0'], 'checks{check:same}': ['rate>0'] },
+};
+export default async function () {
+  check(1, { same: (v) => v === 1 });
+  await group('g', () => {
+    check(1, { same: (v) => v === 2 });
+  });
+  check(1, { same: (v) => v === 1 });
+}
+`,
+  );
+  assert.equal(summary.metrics['checks{group:::g}']!.values.fails, 3);
+  assert.equal(summary.metrics['checks{group:::g}']!.values.passes, 0);
+  assert.equal(summary.metrics['checks{check:same}']!.values.passes, 6);
+  assert.equal(summary.metrics['checks{check:same}']!.values.fails, 3);
+});
+
 test('handleSummary outputs replace the text summary', async (t) => {
   const { dir, stdout } = await runScript(
     t,

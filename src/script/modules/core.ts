@@ -2,8 +2,22 @@ import type { Runtime } from '../../engine/runtime.ts';
 import type { VU } from '../../engine/vu.ts';
 import type { Tags } from '../../metrics/types.ts';
 
+const MAX_CACHED_CHECK_NAMES = 256;
+
 /** The `frameload` module for one VU: check, group, sleep and fail. */
 export function createCoreModule(vu: VU, runtime: Runtime): Record<string, unknown> {
+  // The `{ check: name }` tag set of each check name, frozen so the VU can cache its merged tags.
+  const checkTags = new Map<string, Tags>();
+  const tagsOfCheck = (name: string): Tags => {
+    let tags = checkTags.get(name);
+    if (tags === undefined) {
+      tags = Object.freeze({ check: name });
+      // Past the bound, scripts that make up a new name per call get a fresh object each time.
+      if (checkTags.size < MAX_CACHED_CHECK_NAMES) checkTags.set(name, tags);
+    }
+    return tags;
+  };
+
   const check = (value: unknown, sets: Record<string, (v: unknown) => unknown>, tags?: Tags): boolean => {
     if (typeof sets !== 'object' || sets === null) throw new TypeError('check(value, sets): sets must be an object of name to function');
     let all = true;
@@ -15,7 +29,7 @@ export function createCoreModule(vu: VU, runtime: Runtime): Record<string, unkno
       if (!passed) all = false;
       if (!record) continue;
       runtime.checks.check(vu.groupPath, name, passed);
-      vu.emit(runtime.builtins.checks, passed ? 1 : 0, tags ? { ...tags, check: name } : { check: name });
+      vu.emit(runtime.builtins.checks, passed ? 1 : 0, tags ? { ...tags, check: name } : tagsOfCheck(name));
     }
     return all;
   };
