@@ -1,4 +1,5 @@
 import type { Connection } from '../net/connection.ts';
+import { timerDelay } from '../engine/timer-delay.ts';
 
 interface Pending {
   readonly confirmId: string;
@@ -61,7 +62,7 @@ export class InFlightBatch {
   }
 
   private arm(ms: number): void {
-    this.timer = setTimeout(this.check, ms);
+    this.timer = setTimeout(this.check, timerDelay(ms));
     // The connection keeps the process alive while a batch waits; the timer alone must not.
     this.timer.unref();
   }

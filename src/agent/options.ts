@@ -1,4 +1,5 @@
 import { parseDuration } from '../engine/duration.ts';
+import { MAX_TIMER_DELAY_MS, MAX_TIMER_DELAY_TEXT } from '../engine/timer-delay.ts';
 import { ConfigError } from '../engine/errors.ts';
 import type { Tags } from '../metrics/types.ts';
 import { parseAddress } from '../net/address.ts';
@@ -134,6 +135,7 @@ function duration(key: string, value: DurationInput | undefined, fallback: numbe
   if (value === undefined) return fallback;
   const ms = parseDuration(value, `Agent options.${key}`);
   if (ms < min) throw invalid(key, min > 0 ? 'a duration greater than 0' : 'a duration >= 0', value);
+  if (ms > MAX_TIMER_DELAY_MS) throw invalid(key, `a duration of ${MAX_TIMER_DELAY_TEXT}`, value);
   return ms;
 }
 

@@ -1,3 +1,5 @@
+import { timerDelay } from './timer-delay.ts';
+
 /**
  * Time as the executors see it, in milliseconds from an arbitrary origin. The real clock uses the
  * monotonic `performance.now()`; tests drive a `ManualClock` and advance it step by step.
@@ -30,7 +32,7 @@ export const realClock: Clock = {
         // Only the last 50 µs are spun on with setImmediate: spinning for whole sub-millisecond gaps
         // would keep a core busy at rates around 1,000 per second, at the price of up to about 1 ms
         // of lateness.
-        timer = left < 0.05 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, Math.ceil(left));
+        timer = left < 0.05 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, timerDelay(Math.ceil(left)));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       wait();

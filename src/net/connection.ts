@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
 import { parseDuration } from '../engine/duration.ts';
+import { timerDelay } from '../engine/timer-delay.ts';
 import type { Closable, VuScope } from '../engine/vu-scope.ts';
 import type { Metric } from '../metrics/registry.ts';
 import type { Tags } from '../metrics/types.ts';
@@ -89,6 +90,8 @@ export class Connection implements Closable {
   private deadlineTimer: NodeJS.Timeout | null = null;
   /** performance.now() at which deadlineTimer fires; Infinity when it is not armed. */
   private deadlineTimerAt = Infinity;
+  /** The header of the frame being encoded, for codecs with a fixed-size header. */
+  private header: Uint8Array | null = null;
 
   private bytesSentSeen = 0;
   private bytesReceivedSeen = 0;
@@ -165,17 +168,22 @@ export class Connection implements Closable {
     const codec = this.codec;
     const headerBytes = codec.headerBytes;
     if (headerBytes === undefined || codec.writeHeader === undefined) return codec.encode(encodePayload(message));
+    // The header goes to a small buffer first, so a payload over the limit is rejected before the
+    // frame is allocated.
+    const header = this.header ?? (this.header = new Uint8Array(headerBytes));
     const text = payloadText(message);
     if (text === null) {
       const payload = payloadBytes(message as ArrayBuffer | ArrayBufferView);
+      codec.writeHeader(header, payload.length);
       const frame = Buffer.allocUnsafe(headerBytes + payload.length);
-      codec.writeHeader(frame, payload.length);
+      frame.set(header, 0);
       frame.set(payload, headerBytes);
       return frame;
     }
     const payloadLength = Buffer.byteLength(text, 'utf8');
+    codec.writeHeader(header, payloadLength);
     const frame = Buffer.allocUnsafe(headerBytes + payloadLength);
-    codec.writeHeader(frame, payloadLength);
+    frame.set(header, 0);
     frame.write(text, headerBytes, 'utf8');
     return frame;
   }
@@ -434,7 +442,8 @@ export class Connection implements Closable {
     }
     if (timer !== null) clearTimeout(timer);
     this.deadlineTimerAt = deadline;
-    this.deadlineTimer = setTimeout(this.onDeadline, Math.max(1, Math.ceil(deadline - performance.now())));
+    // A deadline beyond the timer's range is checked again when the capped timer fires.
+    this.deadlineTimer = setTimeout(this.onDeadline, timerDelay(Math.max(1, Math.ceil(deadline - performance.now()))));
   }
 
   /** Lets the process exit while the deadline timer waits with nothing pending. */
@@ -540,7 +549,7 @@ export class Connection implements Closable {
 
   private timeoutOption(value: DurationInput | undefined, operation: string): number {
     if (value === undefined) return this.receiveTimeoutMs;
-    if (typeof value === 'number' && value > 0) return value;
+    if (typeof value === 'number' && value > 0 && Number.isFinite(value)) return value;
     const ms = parseDuration(value, `${operation} options.timeout`);
     if (ms <= 0) throw new RangeError(`${operation}: timeout must be greater than 0, got ${JSON.stringify(value)}`);
     return ms;

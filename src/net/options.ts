@@ -8,6 +8,7 @@ import {
 
 import { ConfigError } from '../engine/errors.ts';
 import { parseDuration } from '../engine/duration.ts';
+import { MAX_TIMER_DELAY_MS, MAX_TIMER_DELAY_TEXT } from '../engine/timer-delay.ts';
 import type { Tags } from '../metrics/types.ts';
 import { GO_TO_OPENSSL_CIPHERS } from './cipher-names.ts';
 import { lengthPrefixed } from './codec/length-prefixed.ts';
@@ -351,6 +352,7 @@ function timeoutOption(key: string, value: DurationInput | undefined, fallback: 
   if (value === undefined) return fallback;
   const ms = parseDuration(value, `connect options.${key}`);
   if (ms <= 0) throw invalid(key, 'a duration greater than 0', value);
+  if (ms > MAX_TIMER_DELAY_MS) throw invalid(key, `a duration of ${MAX_TIMER_DELAY_TEXT}`, value);
   return ms;
 }
 

@@ -140,6 +140,26 @@ export default async function () {
   assert.equal(summary.metrics['checks{check:same}']!.values.fails, 3);
 });
 
+test('sleep past the timer range rejects', async (t) => {
+  const { summary } = await runScript(
+    t,
+    `import { check, sleep } from 'frameload';
+export const options = { iterations: 1 };
+export default async function () {
+  let message = '';
+  try {
+    await sleep(3e6);
+  } catch (error) {
+    message = error.message;
+  }
+  check(message, { 'names the range': (m) => m === 'sleep(seconds): expected a number from 0 to 2147483.647, got 3000000' });
+}
+`,
+  );
+  assert.equal(summary.metrics.checks!.values.passes, 1);
+  assert.equal(summary.metrics.checks!.values.fails, 0);
+});
+
 test('handleSummary outputs replace the text summary', async (t) => {
   const { dir, stdout } = await runScript(
     t,

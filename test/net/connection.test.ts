@@ -355,3 +355,60 @@ test('send over maxFrameBytes writes nothing', async (t) => {
   assert.equal(Buffer.concat(received).toString(), '\u0000\u0000\u0000\u000812345678');
   assert.equal(errorCount(registry, 'frame_too_large'), 3);
 });
+
+test('far deadline stays pending without waking', async (t) => {
+  const server = await listenTcp();
+  t.after(() => server.close());
+  const { net } = newVu();
+  const connection = await net.connect(server.address);
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+
+  let settled = false;
+  const pending = connection.receive({ timeout: '1000h' }).finally(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(settled, false);
+  assert.deepEqual(warnings, []);
+  const rejected = assert.rejects(pending, { code: 'closed' });
+  await connection.close();
+  await rejected;
+});
+
+test('non-finite timeouts are rejected', async (t) => {
+  const server = await listenTcp();
+  t.after(() => server.close());
+  const { net } = newVu();
+  const connection = await net.connect(server.address);
+
+  await assert.rejects(connection.receive({ timeout: Infinity }), {
+    name: 'ConfigError',
+    message: /receive options\.timeout: expected a duration such as "30s" or "1m30s", got Infinity/,
+  });
+  await assert.rejects(connection.request('x', { timeout: Number.NaN }), { name: 'ConfigError' });
+  await connection.close();
+});
+
+test('connect timeouts past the timer range are rejected', async () => {
+  const { net } = newVu();
+  await assert.rejects(net.connect('127.0.0.1:1', { connectTimeout: '1000h' }), {
+    name: 'ConfigError',
+    message: /connect options\.connectTimeout: expected a duration of at most 2147483647 ms \(about 24\.8 days\), got "1000h"/,
+  });
+});
+
+test('4 GiB payload is frame_too_large before allocation', async (t) => {
+  const server = await listenTcp();
+  t.after(() => server.close());
+  const { net, registry } = newVu();
+  const connection = await net.connect(server.address);
+
+  // The pages of a zero-filled 4 GiB array are never touched, so it takes no real memory.
+  await assert.rejects(connection.send(new Uint8Array(2 ** 32)), {
+    code: 'frame_too_large',
+    message: `${server.address}: length-prefixed(4,big): payload of 4294967296 bytes exceeds the limit of 16777216 bytes (maxFrameBytes 16777216)`,
+  });
+  assert.equal(errorCount(registry, 'frame_too_large'), 1);
+  await connection.close();
+});

@@ -1,6 +1,7 @@
 import type { Runtime } from '../../engine/runtime.ts';
 import type { VU } from '../../engine/vu.ts';
 import type { Tags } from '../../metrics/types.ts';
+import { MAX_TIMER_DELAY_MS } from '../../engine/timer-delay.ts';
 
 const MAX_CACHED_CHECK_NAMES = 256;
 
@@ -52,8 +53,10 @@ export function createCoreModule(vu: VU, runtime: Runtime): Record<string, unkno
   };
 
   const sleep = (seconds: number): Promise<void> => {
-    if (typeof seconds !== 'number' || !(seconds >= 0)) {
-      return Promise.reject(new TypeError(`sleep(seconds): expected a non-negative number, got ${String(seconds)}`));
+    if (typeof seconds !== 'number' || !(seconds >= 0) || seconds * 1000 > MAX_TIMER_DELAY_MS) {
+      return Promise.reject(
+        new TypeError(`sleep(seconds): expected a number from 0 to ${MAX_TIMER_DELAY_MS / 1000}, got ${String(seconds)}`),
+      );
     }
     // The call site is kept only while the un-awaited-sleep warning has not been given.
     const site = sleepCallSites ? new Error() : undefined;
