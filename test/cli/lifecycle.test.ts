@@ -140,7 +140,7 @@ export default async function () {
   assert.equal(summary.metrics['checks{check:same}']!.values.fails, 3);
 });
 
-test('sleep past the timer range rejects', async (t) => {
+test('sleep over timer range rejects', async (t) => {
   const { summary } = await runScript(
     t,
     `import { check, sleep } from 'frameload';
