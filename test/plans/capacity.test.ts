@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { CAPACITY, countSeries, runChromium, runPlan, serve } from './helpers.ts';
+import { runChromium } from '../chromium.ts';
+import { CAPACITY, countSeries, runPlan, serve } from './helpers.ts';
 
 const C = 20_000;
 const TARGET = Math.round(C / 1.05);

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 
@@ -9,7 +7,6 @@ import type { CapacityJson } from '../../src/report/capacity-json.ts';
 import { ROOT, runCli, spawnCli, tempDir, waitForOutput, type CliResult } from '../helpers.ts';
 
 export const CAPACITY = join(ROOT, 'scripts', 'capacity.ts');
-const CHROMIUM = '/usr/bin/chromium';
 
 /** `./frameload serve` in its own process on free ports; returns the agent address and the metrics URL. */
 export async function serve(t: TestContext, args: string[]): Promise<{ host: string; metricsUrl: string | undefined }> {
@@ -44,30 +41,6 @@ export async function runPlan(t: TestContext, script: string, env: Record<string
     assert.fail(`no capacity.json (exit ${result.code}): ${(error as Error).message}\nstderr:\n${result.stderr}`);
   }
   return { ...result, report, reportDir, summaryPath };
-}
-
-/** Runs headless Chromium as root (hence --no-sandbox) with a fresh profile and no background traffic. */
-export async function runChromium(t: TestContext, args: string[]): Promise<string> {
-  await access(CHROMIUM, constants.X_OK).catch(() => {
-    assert.fail(`${CHROMIUM} not found: install Debian's "chromium" package (apt-get install -y chromium) to run the report rendering test`);
-  });
-  const profile = await mkdtemp(join(tmpdir(), 'frameload-chromium-'));
-  t.after(() => rm(profile, { recursive: true, force: true }));
-  const child = spawn(CHROMIUM, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${profile}`, ...args,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
-  assert.equal(code, 0, `chromium exited with ${code}: ${stderr.slice(-2000)}`);
-  return stdout;
 }
 
 /** Counts the elements with `data-series="<series>"` of one tag in a dumped DOM. */

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { access, constants, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { buildCapacityJson } from '../../src/report/capacity-json.ts';
 import { renderReportHtml, writeReportHtml } from '../../src/report/html.ts';
 import { DEFAULT_SLO } from '../../src/report/slo.ts';
+import { requireChromium, runChromium } from '../chromium.ts';
 import { monitoredSeries, steppedRun } from './fixtures.ts';
 
-// Debian's package; CI installs it with `apt-get install -y chromium`.
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const STEPS = 7;
 const BREACH_AT = 5;
@@ -21,36 +19,6 @@ const SCREENSHOT_SIZE = { width: 1280, height: 2000 };
 
 // The chart area inside the SVG's 760 x 270 view box, from the page script's layout.
 const PLOT = { left: 72, right: 740, top: 14, bottom: 224 };
-
-/** Runs headless Chromium as root (hence --no-sandbox) with a fresh profile and no background traffic. */
-async function runChromium(t: TestContext, args: string[]): Promise<string> {
-  const profile = await mkdtemp(join(tmpdir(), 'frameload-chromium-'));
-  t.after(() => rm(profile, { recursive: true, force: true }));
-  const child = spawn(CHROMIUM, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${profile}`, ...args,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
-
-  assert.equal(code, 0, `chromium exited with ${code}: ${stderr.slice(-2000)}`);
-  return stdout;
-}
-
-async function requireChromium(): Promise<void> {
-  try {
-    await access(CHROMIUM, constants.X_OK);
-  } catch {
-    assert.fail(`${CHROMIUM} not found: install Debian's "chromium" package (apt-get install -y chromium) to run the report rendering test`);
-  }
-}
 
 /** Returns the attributes of every element with the tag that carries `data-series="<series>"`. */
 function elements(dom: string, tag: string, series: string): Record<string, string>[] {
