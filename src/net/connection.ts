@@ -172,19 +172,14 @@ export class Connection implements Closable {
     // frame is allocated.
     const header = this.header ?? (this.header = new Uint8Array(headerBytes));
     const text = payloadText(message);
-    if (text === null) {
-      const payload = payloadBytes(message as ArrayBuffer | ArrayBufferView);
-      codec.writeHeader(header, payload.length);
-      const frame = Buffer.allocUnsafe(headerBytes + payload.length);
-      frame.set(header, 0);
-      frame.set(payload, headerBytes);
-      return frame;
-    }
-    const payloadLength = Buffer.byteLength(text, 'utf8');
+    const bytes = text === null ? payloadBytes(message as ArrayBuffer | ArrayBufferView) : null;
+    const payloadLength = bytes !== null ? bytes.length : Buffer.byteLength(text!, 'utf8');
     codec.writeHeader(header, payloadLength);
+
     const frame = Buffer.allocUnsafe(headerBytes + payloadLength);
     frame.set(header, 0);
-    frame.write(text, headerBytes, 'utf8');
+    if (bytes !== null) frame.set(bytes, headerBytes);
+    else frame.write(text!, headerBytes, 'utf8');
     return frame;
   }
 
@@ -334,8 +329,7 @@ export class Connection implements Closable {
         continue;
       }
       if (matched) {
-        if (i === 0) requests.shift();
-        else requests.splice(i, 1);
+        requests.splice(i, 1);
         this.releaseDeadlineTimer();
         this.emit(this.metrics.requestDuration, performance.now() - waiter.startedAt);
         waiter.resolve(message);
