@@ -1,5 +1,5 @@
 // Compares the CPU cost per round trip of frameload/net with a bare node:tls client (the floor):
-// 200 TLS connections each on loopback, 7 KB JSON frames each way, one request in flight per connection.
+// 200 TLS connections per client on loopback, 7 KB JSON frames each way, one request in flight per connection.
 // The echo server runs in its own process. Each of three measuring processes opens both clients and
 // alternates between them segment by segment (bench/net/measure.ts), so both see the same machine,
 // heap and compiled code. On a machine with two or more CPUs the server and the measuring process are

@@ -36,7 +36,7 @@ export interface BenchClient {
   close(): void;
 }
 
-/** What a measuring process prints last: the CPU time of every segment, per client. */
+/** Result line a measuring process prints last: the CPU time of every segment, per client. */
 export interface PairedResult {
   roundTripsPerSegment: number;
   /** CPU seconds (user + system) of each segment, in pair order. */

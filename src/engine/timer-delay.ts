@@ -9,5 +9,5 @@ export function timerDelay(ms: number): number {
   return ms > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : ms;
 }
 
-/** The words option errors use for the limit. */
+/** Limit as option error messages state it. */
 export const MAX_TIMER_DELAY_TEXT = `at most ${MAX_TIMER_DELAY_MS} ms (about 24.8 days)`;

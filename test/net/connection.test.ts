@@ -404,7 +404,7 @@ test('4 GiB payload rejected before allocation', async (t) => {
   const { net, registry } = newVu();
   const connection = await net.connect(server.address);
 
-  // The pages of a zero-filled 4 GiB array are never touched, so it takes no real memory.
+  // The pages of a zero-filled 4 GiB array are never touched, so the test uses little real memory.
   await assert.rejects(connection.send(new Uint8Array(2 ** 32)), {
     code: 'frame_too_large',
     message: `${server.address}: length-prefixed(4,big): payload of 4294967296 bytes exceeds the limit of 16777216 bytes (maxFrameBytes 16777216)`,
