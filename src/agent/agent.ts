@@ -1,3 +1,4 @@
+import { timerDelay } from '../engine/timer-delay.ts';
 import type { Closable, VuScope } from '../engine/vu-scope.ts';
 import type { Metric } from '../metrics/registry.ts';
 import type { Tags } from '../metrics/types.ts';
@@ -254,7 +255,7 @@ export class Agent implements Closable {
       const timer = setTimeout(() => {
         this.backoff = null;
         resolve();
-      }, ms);
+      }, timerDelay(ms));
       this.backoff = { timer, resolve, reject };
     });
   }

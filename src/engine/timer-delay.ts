@@ -4,9 +4,17 @@
  */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
-/** Caps a delay for setTimeout. A caller that caps must check the time again when the timer fires. */
+/**
+ * Returns a delay for setTimeout: rounded up to whole milliseconds and capped at MAX_TIMER_DELAY_MS.
+ * A caller whose delay may be capped must check the time again when the timer fires.
+ *
+ * Node keeps the delay on each Timeout object. When one timer in the process gets a fractional delay,
+ * V8 changes how that field is stored and discards the optimised code of Node's timer functions, so
+ * they compile again. Whole milliseconds keep every timer in one shape. Node's timers have
+ * millisecond resolution, so rounding up loses nothing and never fires early.
+ */
 export function timerDelay(ms: number): number {
-  return ms > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : ms;
+  return ms > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : Math.ceil(ms);
 }
 
 /** Limit as option error messages state it. */

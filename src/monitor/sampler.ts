@@ -1,3 +1,4 @@
+import { timerDelay } from '../engine/timer-delay.ts';
 import type { Metric, MetricRegistry } from '../metrics/registry.ts';
 import type { Tags, ValueType } from '../metrics/types.ts';
 import { MonitorError } from './errors.ts';
@@ -80,7 +81,7 @@ export class ResourceSampler {
         this.inFlight = undefined;
         this.schedule();
       });
-    }, this.series.intervalMs);
+    }, timerDelay(this.series.intervalMs));
     this.timer.unref();
   }
 

@@ -437,7 +437,7 @@ export class Connection implements Closable {
     if (timer !== null) clearTimeout(timer);
     this.deadlineTimerAt = deadline;
     // A deadline beyond the timer's range is checked again when the capped timer fires.
-    this.deadlineTimer = setTimeout(this.onDeadline, timerDelay(Math.max(1, Math.ceil(deadline - performance.now()))));
+    this.deadlineTimer = setTimeout(this.onDeadline, timerDelay(Math.max(1, deadline - performance.now())));
   }
 
   /** Lets the process exit while the deadline timer waits with nothing pending. */

@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 
 import { ConfigError } from '../engine/errors.ts';
+import { timerDelay } from '../engine/timer-delay.ts';
 import { classifyError, type Phase } from './classify.ts';
 import { netError, type NetError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -137,7 +138,7 @@ export class Dial<T> {
   private arm(ms: number, code: 'connect_timeout' | 'tls_handshake_timeout', what: string): void {
     this.timer = setTimeout(() => {
       this.fail(netError(code, this.options.peer.text, `${what} timed out after ${ms} ms`));
-    }, ms);
+    }, timerDelay(ms));
   }
 
   private clearTimer(): void {

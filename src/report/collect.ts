@@ -3,6 +3,7 @@ import type { ScenarioConfig } from '../engine/options.ts';
 import type { ResolvedOptions } from '../engine/options.ts';
 import type { Run, RunObserver } from '../engine/run.ts';
 import type { ScenarioState } from '../engine/scenario-state.ts';
+import { timerDelay } from '../engine/timer-delay.ts';
 import type { CounterAggregate } from '../metrics/aggregate.ts';
 import type { MetricRegistry } from '../metrics/registry.ts';
 import type { ResourceSeries } from '../monitor/types.ts';
@@ -75,7 +76,7 @@ export class StepCollector implements RunObserver {
     this.timer = setInterval(() => {
       const now = Date.now();
       for (const w of this.windows.values()) w.tick(now, this.windowMs);
-    }, this.windowMs / 5);
+    }, timerDelay(this.windowMs / 5));
     this.timer.unref();
   }
 

@@ -1,7 +1,7 @@
 import type { Runtime } from '../../engine/runtime.ts';
 import type { VU } from '../../engine/vu.ts';
 import type { Tags } from '../../metrics/types.ts';
-import { MAX_TIMER_DELAY_MS } from '../../engine/timer-delay.ts';
+import { MAX_TIMER_DELAY_MS, timerDelay } from '../../engine/timer-delay.ts';
 
 const MAX_CACHED_CHECK_NAMES = 256;
 
@@ -67,7 +67,7 @@ export function createCoreModule(vu: VU, runtime: Runtime): Record<string, unkno
         timer: setTimeout(() => {
           vu.pendingSleeps.delete(entry);
           resolve();
-        }, seconds * 1000),
+        }, timerDelay(seconds * 1000)),
       };
       vu.pendingSleeps.add(entry);
     });
