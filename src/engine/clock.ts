@@ -10,11 +10,34 @@ export interface Clock {
   sleepUntil(atMs: number, signal?: AbortSignal): Promise<void>;
 }
 
+// The sleeps waiting on each signal. One 'abort' listener per signal wakes them all, which is far
+// cheaper than adding and removing an EventTarget listener for every sleep of an executor's loop.
+const sleepersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
+function sleepersOf(signal: AbortSignal): Set<() => void> {
+  let sleepers = sleepersBySignal.get(signal);
+  if (sleepers === undefined) {
+    const all = new Set<() => void>();
+    sleepersBySignal.set(signal, all);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const wake of all) wake();
+        all.clear();
+      },
+      { once: true },
+    );
+    sleepers = all;
+  }
+  return sleepers;
+}
+
 export const realClock: Clock = {
   now: () => performance.now(),
   sleepUntil(atMs, signal) {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
+      const sleepers = signal === undefined ? undefined : sleepersOf(signal);
       let timer: NodeJS.Timeout | undefined;
       const onAbort = (): void => {
         clearTimeout(timer);
@@ -23,18 +46,18 @@ export const realClock: Clock = {
       const wait = (): void => {
         const left = atMs - performance.now();
         if (left <= 0) {
-          signal?.removeEventListener('abort', onAbort);
+          sleepers?.delete(onAbort);
           return resolve();
         }
         // Node timers have millisecond resolution and count from the event loop's cached time, so
         // they may wake a fraction early relative to performance.now() and the remainder is
-        // re-checked. Rounding up makes that rare, since each early wake costs an event-loop turn.
-        // Only the last 50 µs are spun on with setImmediate: spinning for whole sub-millisecond gaps
-        // would keep a core busy at rates around 1,000 per second, at the price of up to about 1 ms
-        // of lateness.
-        timer = left < 0.05 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, timerDelay(Math.ceil(left)));
+        // re-checked. timerDelay rounds up, which makes that rare, since each early wake costs an
+        // event-loop turn. Only the last 50 µs are spun on with setImmediate: spinning for whole
+        // sub-millisecond gaps would keep a core busy at rates around 1,000 per second, at the price
+        // of up to about 1 ms of lateness.
+        timer = left < 0.05 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, timerDelay(left));
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      sleepers?.add(onAbort);
       wait();
     });
   },
