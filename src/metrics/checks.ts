@@ -45,12 +45,13 @@ function md5(text: string): string {
 
 /**
  * The run's groups and checks, in the order they were first seen, as k6 lists them in the summary.
- * Checks are found through a map keyed by path, so counting one costs a lookup.
+ * Checks are found by group path, then by name: both strings come from the script and keep their
+ * hash, so counting one costs two lookups and builds no path string.
  */
 export class CheckTree {
   readonly root: GroupNode = { name: '', path: '', id: md5(''), groups: [], checks: [] };
   private readonly groups = new Map<string, GroupNode>([['', this.root]]);
-  private readonly checks = new Map<string, CheckNode>();
+  private readonly checks = new Map<string, Map<string, CheckNode>>();
 
   /** Returns the group at `path`, creating it and its missing ancestors. */
   group(path: string): GroupNode {
@@ -71,13 +72,16 @@ export class CheckTree {
 
   /** Counts one outcome of check `name` in the group at `groupPath`; returns the updated check. */
   check(groupPath: string, name: string, passed: boolean): CheckNode {
-    const path = groupPath + SEPARATOR + name;
-    let check = this.checks.get(path);
+    let check = this.checks.get(groupPath)?.get(name);
     if (!check) {
       if (name.includes(SEPARATOR)) throw new CheckNameError('check', name);
+      const group = this.group(groupPath);
+      const path = groupPath + SEPARATOR + name;
       check = { name, path, id: md5(path), passes: 0, fails: 0 };
-      this.group(groupPath).checks.push(check);
-      this.checks.set(path, check);
+      group.checks.push(check);
+      let inGroup = this.checks.get(groupPath);
+      if (inGroup === undefined) this.checks.set(groupPath, (inGroup = new Map()));
+      inGroup.set(name, check);
     }
     if (passed) check.passes++;
     else check.fails++;

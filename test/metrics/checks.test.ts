@@ -51,6 +51,17 @@ test('checks counted per group path', () => {
   });
 });
 
+test('one check name in two groups', () => {
+  const tree = new CheckTree();
+  tree.check('', 'confirmed', true);
+  tree.check('::retry', 'confirmed', false);
+  tree.check('', 'confirmed', true);
+
+  const [root, retry] = [tree.root.checks, tree.root.groups[0]!.checks];
+  assert.deepEqual(root, [{ name: 'confirmed', path: '::confirmed', id: md5('::confirmed'), passes: 2, fails: 0 }]);
+  assert.deepEqual(retry, [{ name: 'confirmed', path: '::retry::confirmed', id: md5('::retry::confirmed'), passes: 0, fails: 1 }]);
+});
+
 test('snapshot is a copy', () => {
   const tree = new CheckTree();
   tree.check('', 'ok', true);
