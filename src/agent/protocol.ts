@@ -83,7 +83,12 @@ const templates = new Map<number, BatchTemplate>();
 
 function templateFor(size: number, ts: number): BatchTemplate {
   const cached = templates.get(size);
-  if (cached !== undefined && cached.ts === ts) return cached;
+  return cached !== undefined && cached.ts === ts ? cached : buildTemplate(size, ts);
+}
+
+// Kept apart from templateFor, which runs for every batch, so that the optimising compiler does not
+// compile this loop into it.
+function buildTemplate(size: number, ts: number): BatchTemplate {
   const joints: Uint8Array[] = [];
   let constantBytes = 0;
   for (let i = 0; i < size; i++) {
