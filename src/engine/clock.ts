@@ -10,24 +10,58 @@ export interface Clock {
   sleepUntil(atMs: number, signal?: AbortSignal): Promise<void>;
 }
 
-// The sleeps waiting on each signal. One 'abort' listener per signal wakes them all, which is far
-// cheaper than adding and removing an EventTarget listener for every sleep of an executor's loop.
-const sleepersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+/** A sleep waiting on a signal, linked with the other sleeps on the same signal. */
+interface Sleeper {
+  readonly wake: () => void;
+  prev: Sleeper | null;
+  next: Sleeper | null;
+}
 
-function sleepersOf(signal: AbortSignal): Set<() => void> {
+/**
+ * The sleeps waiting on one signal, woken together by the signal's one 'abort' listener. Adding and
+ * removing an EventTarget listener for every sleep of an executor's loop cost far more. The list is
+ * linked through the sleeps themselves, because a Set that keeps emptying out reallocates its table.
+ */
+class SleeperList {
+  private first: Sleeper | null = null;
+
+  add(sleeper: Sleeper): void {
+    sleeper.next = this.first;
+    if (this.first !== null) this.first.prev = sleeper;
+    this.first = sleeper;
+  }
+
+  /** Unlinks a sleep; does nothing when it is no longer in the list. */
+  remove(sleeper: Sleeper): void {
+    if (sleeper.prev !== null) sleeper.prev.next = sleeper.next;
+    else if (this.first === sleeper) this.first = sleeper.next;
+    if (sleeper.next !== null) sleeper.next.prev = sleeper.prev;
+    sleeper.prev = null;
+    sleeper.next = null;
+  }
+
+  wakeAll(): void {
+    let sleeper = this.first;
+    this.first = null;
+    while (sleeper !== null) {
+      const next = sleeper.next;
+      sleeper.prev = null;
+      sleeper.next = null;
+      sleeper.wake();
+      sleeper = next;
+    }
+  }
+}
+
+const sleepersBySignal = new WeakMap<AbortSignal, SleeperList>();
+
+function sleepersOf(signal: AbortSignal): SleeperList {
   let sleepers = sleepersBySignal.get(signal);
   if (sleepers === undefined) {
-    const all = new Set<() => void>();
-    sleepersBySignal.set(signal, all);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const wake of all) wake();
-        all.clear();
-      },
-      { once: true },
-    );
-    sleepers = all;
+    const list = new SleeperList();
+    sleepersBySignal.set(signal, list);
+    signal.addEventListener('abort', () => list.wakeAll(), { once: true });
+    sleepers = list;
   }
   return sleepers;
 }
@@ -39,14 +73,18 @@ export const realClock: Clock = {
       if (signal?.aborted) return resolve();
       const sleepers = signal === undefined ? undefined : sleepersOf(signal);
       let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        resolve();
+      const sleeper: Sleeper = {
+        wake: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        prev: null,
+        next: null,
       };
       const wait = (): void => {
         const left = atMs - performance.now();
         if (left <= 0) {
-          sleepers?.delete(onAbort);
+          sleepers?.remove(sleeper);
           return resolve();
         }
         // Node timers have millisecond resolution and count from the event loop's cached time, so
@@ -57,7 +95,7 @@ export const realClock: Clock = {
         // of up to about 1 ms of lateness.
         timer = left < 0.05 ? (setImmediate(wait) as unknown as NodeJS.Timeout) : setTimeout(wait, timerDelay(left));
       };
-      sleepers?.add(onAbort);
+      sleepers?.add(sleeper);
       wait();
     });
   },
