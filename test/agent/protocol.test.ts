@@ -48,6 +48,31 @@ test('events message ids and times vary per batch', () => {
   assert.equal(b.confirmId, 'x"y', 'a confirmId is JSON-escaped');
 });
 
+test('events message ids crossing a power of ten', () => {
+  for (const firstEventId of [1, 8, 95, 999_995, 999_999_999_999_995]) {
+    const text = Buffer.from(defaultEventsMessage({ agent, confirmId: '3', size: 12, firstEventId, ts: 1733312345 })).toString('utf8');
+    const message = JSON.parse(text) as { events: Array<{ id: number; eid: number }> };
+    assert.deepEqual(
+      message.events.map((e) => e.eid),
+      Array.from({ length: 12 }, (_, i) => firstEventId + i),
+    );
+    assert.deepEqual(
+      message.events.map((e) => e.id),
+      Array.from({ length: 12 }, (_, i) => i),
+    );
+    // Compact JSON in both directions: no byte around an id is doubled or missing.
+    assert.equal(JSON.stringify(message), text, `the batch from event id ${firstEventId}`);
+  }
+});
+
+test('events message with a non-ASCII confirmId', () => {
+  const text = Buffer.from(defaultEventsMessageShared({ agent, confirmId: 'é"ü', size: 2, firstEventId: 99, ts: 7 })).toString('utf8');
+  const message = JSON.parse(text) as { confirmId: string; events: Array<{ eid: number }> };
+  assert.equal(message.confirmId, 'é"ü');
+  assert.deepEqual(message.events.map((e) => e.eid), [99, 100]);
+  assert.equal(JSON.stringify(message), text);
+});
+
 test('id message carries the identity', () => {
   const message = JSON.parse(defaultIdMessage(agent)) as Record<string, unknown>;
   assert.equal(message.m, 'id');
