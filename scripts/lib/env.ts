@@ -2,6 +2,7 @@
 // `-e HOST=ingest:8444 -e AGENTS=500 -e BATCH=100 -e SEC_PER_BATCH=0.2 -e TOKEN=... -e INSECURE_TLS=true`.
 // An invalid value throws in init code, so the run stops before any connection (exit code 107) with
 // a message naming the variable and what it expects.
+import { readFileSync } from 'node:fs';
 import type { AgentOptions } from 'frameload/agent';
 
 /** The parsed settings of an agent scenario; durations in milliseconds. */
@@ -17,6 +18,10 @@ export interface AgentEnv {
   readonly token: string;
   readonly tls: boolean;
   readonly insecureTls: boolean;
+  /** PEM CA certificates from the file named by CA, to verify a server behind a private CA. */
+  readonly ca: string | undefined;
+  /** Host name for SNI and certificate verification, when HOST is an IP address or another name. */
+  readonly servername: string | undefined;
   readonly approvalTimeoutMs: number;
   readonly confirmTimeoutMs: number;
 }
@@ -40,6 +45,9 @@ export function readAgentEnv(env: Env): AgentEnv {
   const tls = flag(env, 'TLS', true);
   const insecureTls = flag(env, 'INSECURE_TLS', false);
   if (insecureTls && !tls) throw invalid('INSECURE_TLS', 'false (or unset) when TLS=false', env.INSECURE_TLS);
+  if (!tls && env.CA !== undefined) throw invalid('CA', 'no value when TLS=false', env.CA);
+  if (insecureTls && env.CA !== undefined) throw invalid('CA', 'no value with INSECURE_TLS=true, which skips verification', env.CA);
+  if (!tls && env.SERVERNAME !== undefined) throw invalid('SERVERNAME', 'no value when TLS=false', env.SERVERNAME);
 
   return {
     host: address(env),
@@ -50,6 +58,8 @@ export function readAgentEnv(env: Env): AgentEnv {
     token: env.TOKEN ?? '',
     tls,
     insecureTls,
+    ca: env.CA === undefined ? undefined : caFile(env.CA),
+    servername: env.SERVERNAME === undefined ? undefined : hostName(env.SERVERNAME),
     approvalTimeoutMs: duration(env, 'APPROVAL_TIMEOUT', AGENT_ENV_DEFAULTS.APPROVAL_TIMEOUT),
     confirmTimeoutMs: duration(env, 'CONFIRM_TIMEOUT', AGENT_ENV_DEFAULTS.CONFIRM_TIMEOUT),
   };
@@ -74,6 +84,28 @@ function address(env: Env): string {
   const match = /^(?:\[[^\]]+\]|[^:[\]\s]+):(\d{1,5})$/.exec(value);
   if (!match || Number(match[1]) < 1 || Number(match[1]) > 65535) {
     throw invalid('HOST', 'host:port such as 127.0.0.1:8444 or [::1]:8444', value);
+  }
+  return value;
+}
+
+/** Reads a PEM file of CA certificates; a relative path starts from the working directory. */
+function caFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`invalid environment variable CA: cannot read ${JSON.stringify(path)} (${reason}); expected a PEM file of CA certificates`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new Error(`invalid environment variable CA: ${JSON.stringify(path)} contains no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return text;
+}
+
+function hostName(value: string): string {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(value) || value.length > 253) {
+    throw invalid('SERVERNAME', 'a DNS host name such as ingest.example.com', value);
   }
   return value;
 }
@@ -142,6 +174,8 @@ export function agentOptions(env: AgentEnv): AgentOptions {
     host: env.host,
     tls: env.tls,
     insecureSkipVerify: env.tls ? env.insecureTls : undefined,
+    ca: env.ca,
+    servername: env.servername,
     token: env.token,
     batchSize: env.batch,
     approvalTimeout: env.approvalTimeoutMs,
