@@ -6,7 +6,12 @@ import { timerDelay } from './timer-delay.ts';
  */
 export interface Clock {
   now(): number;
-  /** Resolves at or after `atMs`; `signal` ends the wait early (resolving, not rejecting). */
+  /**
+   * Resolves at or after `atMs`; `signal` ends the wait early (resolving, not rejecting).
+   * NOTE: the real clock keeps one 'abort' listener on each signal it saw. Node keeps a signal made by
+   * AbortSignal.any or AbortSignal.timeout in memory while it has a listener, so pass such a signal
+   * only if it aborts in the end. The executors pass their own AbortControllers' signals.
+   */
   sleepUntil(atMs: number, signal?: AbortSignal): Promise<void>;
 }
 
@@ -24,18 +29,23 @@ interface Sleeper {
  */
 class SleeperList {
   private first: Sleeper | null = null;
+  private last: Sleeper | null = null;
 
+  /** Appends a sleep, so that an abort wakes the sleeps in the order they started. */
   add(sleeper: Sleeper): void {
-    sleeper.next = this.first;
-    if (this.first !== null) this.first.prev = sleeper;
-    this.first = sleeper;
+    sleeper.prev = this.last;
+    if (this.last !== null) this.last.next = sleeper;
+    else this.first = sleeper;
+    this.last = sleeper;
   }
 
   /** Unlinks a sleep; does nothing when it is no longer in the list. */
   remove(sleeper: Sleeper): void {
+    if (sleeper.prev === null && this.first !== sleeper) return;
     if (sleeper.prev !== null) sleeper.prev.next = sleeper.next;
-    else if (this.first === sleeper) this.first = sleeper.next;
+    else this.first = sleeper.next;
     if (sleeper.next !== null) sleeper.next.prev = sleeper.prev;
+    else this.last = sleeper.prev;
     sleeper.prev = null;
     sleeper.next = null;
   }
@@ -43,6 +53,7 @@ class SleeperList {
   wakeAll(): void {
     let sleeper = this.first;
     this.first = null;
+    this.last = null;
     while (sleeper !== null) {
       const next = sleeper.next;
       sleeper.prev = null;
@@ -83,7 +94,8 @@ export const realClock: Clock = {
       };
       const wait = (): void => {
         const left = atMs - performance.now();
-        if (left <= 0) {
+        // NaN counts as due: a sleep that never ends would hang its executor.
+        if (!(left > 0)) {
           sleepers?.remove(sleeper);
           return resolve();
         }

@@ -11,7 +11,8 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  * Node keeps the delay on each Timeout object. When one timer in the process gets a fractional delay,
  * V8 changes how that field is stored and discards the optimised code of Node's timer functions, so
  * they compile again. Whole milliseconds keep every timer in one shape. Node's timers have
- * millisecond resolution, so rounding up loses nothing and never fires early.
+ * millisecond resolution, so rounding up loses nothing. They count from the event loop's cached
+ * time and can still fire up to about 1 ms early; callers that must not wake early check the time.
  */
 export function timerDelay(ms: number): number {
   return ms > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : Math.ceil(ms);

@@ -47,3 +47,21 @@ test('abort on one signal leaves another asleep', async () => {
   await otherSleep;
   assert.equal(otherWoke, true);
 });
+
+test('abort wakes sleeps in start order', async () => {
+  const controller = new AbortController();
+  const woken: number[] = [];
+  const far = performance.now() + 10_000;
+  const sleeps = [0, 1, 2, 3].map((i) => realClock.sleepUntil(far + i, controller.signal).then(() => woken.push(i)));
+
+  controller.abort();
+  await Promise.all(sleeps);
+  assert.deepEqual(woken, [0, 1, 2, 3]);
+});
+
+test('sleep until NaN returns at once', async () => {
+  const started = performance.now();
+  await realClock.sleepUntil(Number.NaN, new AbortController().signal);
+  await realClock.sleepUntil(Number.NaN);
+  assert.ok(performance.now() - started < 1000, 'a sleep until NaN must count as due');
+});
