@@ -2,7 +2,9 @@
 // `-e HOST=ingest:8444 -e AGENTS=500 -e BATCH=100 -e SEC_PER_BATCH=0.2 -e TOKEN=... -e INSECURE_TLS=true`.
 // An invalid value throws in init code, so the run stops before any connection (exit code 107) with
 // a message naming the variable and what it expects.
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { AgentOptions } from 'frameload/agent';
 
 /** The parsed settings of an agent scenario; durations in milliseconds. */
@@ -97,13 +99,24 @@ function caFile(path: string): string {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`invalid environment variable CA: cannot read ${JSON.stringify(path)} (${reason}); expected a PEM file of CA certificates`);
   }
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) {
     throw new Error(`invalid environment variable CA: ${JSON.stringify(path)} contains no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   }
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      throw new Error(`invalid environment variable CA: certificate ${index + 1} of ${JSON.stringify(path)} cannot be parsed (${(error as Error).message})`);
+    }
+  });
   return text;
 }
 
 function hostName(value: string): string {
+  // Node sends no SNI for an IP address. A certificate for an IP address is verified by leaving
+  // SERVERNAME unset and putting the address in HOST.
+  if (isIP(value) !== 0) throw invalid('SERVERNAME', 'a DNS host name, not an IP address: the certificate is checked against the IP address of HOST', value);
   if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(value) || value.length > 253) {
     throw invalid('SERVERNAME', 'a DNS host name such as ingest.example.com', value);
   }

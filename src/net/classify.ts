@@ -74,7 +74,7 @@ const EXPECTATIONS: Partial<Record<NetErrorCode, string>> = {
   connect_refused: 'expected a server accepting TCP connections at this address',
   dns: 'expected a resolvable host name',
   local_resource: 'this machine is out of file descriptors or local ports; raise the limit or spread localAddress',
-  tls_verify: 'expected a certificate that chains to the trusted CA and names this host (set ca and servername)',
+  tls_verify: 'expected a certificate that chains to the trusted CA and names this host (set the ca and servername options; the bundled scenarios read CA and SERVERNAME)',
   tls_client_auth: 'the server rejected the client certificate (check cert, key and the CA the server trusts)',
   tls_handshake: 'expected a TLS server that accepts the configured versions and ciphers',
   reset: 'the peer reset the connection',

@@ -1,10 +1,11 @@
 // The agent scenarios against a server whose certificate a private CA signed: CA and SERVERNAME
 // keep certificate verification on, and the wrong CA fails the connects as tls_verify.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tlsFixture } from '../fixtures/tls/fixtures.ts';
-import { ROOT, runCli } from '../helpers.ts';
+import { ROOT, runCli, tempDir } from '../helpers.ts';
 import { referenceServer, runAgents, SMOKE, value } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'tls');
@@ -61,6 +62,7 @@ const INVALID: [Record<string, string>, string][] = [
   [{ CA: 'ca.pem', INSECURE_TLS: 'true' }, 'invalid environment variable CA: expected no value with INSECURE_TLS=true, which skips verification, got "ca.pem"'],
   [{ SERVERNAME: 'agents.test', TLS: 'false' }, 'invalid environment variable SERVERNAME: expected no value when TLS=false, got "agents.test"'],
   [{ SERVERNAME: 'bad name' }, 'invalid environment variable SERVERNAME: expected a DNS host name such as ingest.example.com, got "bad name"'],
+  [{ SERVERNAME: '127.0.0.1' }, 'invalid environment variable SERVERNAME: expected a DNS host name, not an IP address: the certificate is checked against the IP address of HOST, got "127.0.0.1"'],
 ];
 
 test('invalid CA or SERVERNAME named', async () => {
@@ -73,4 +75,13 @@ test('invalid CA or SERVERNAME named', async () => {
       assert.ok(result.stderr.includes(message), `expected "${message}" in:\n${result.stderr}`);
     }),
   );
+});
+
+test('CA with a damaged certificate named', async (t) => {
+  const damaged = join(tempDir(t, 'frameload-ca-'), 'damaged.pem');
+  writeFileSync(damaged, `${tlsFixture('ca.crt')}-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n`);
+
+  const result = await runCli(['inspect', '-e', `CA=${damaged}`, SMOKE], { timeoutMs: 20_000 });
+  assert.equal(result.code, 107, result.stderr);
+  assert.match(result.stderr, /invalid environment variable CA: certificate 2 of ".*damaged\.pem" cannot be parsed/);
 });
