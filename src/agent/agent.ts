@@ -6,6 +6,7 @@ import type { Connection } from '../net/connection.ts';
 import { netError, NetError } from '../net/errors.ts';
 import type { ConnectOptions } from '../net/options.ts';
 import { AgentError } from './errors.ts';
+import type { FirstErrorReporter } from './first-errors.ts';
 import { InFlightBatch } from './in-flight.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { ResolvedAgentOptions } from './options.ts';
@@ -17,6 +18,8 @@ export interface AgentContext {
   readonly metrics: AgentMetrics;
   /** `frameload/net`'s connect for the same VU. */
   readonly connect: (address: string, options: ConnectOptions) => Promise<Connection>;
+  /** Reports the first error of each class in the run; absent outside the engine. */
+  readonly reportFirstError?: FirstErrorReporter;
 }
 
 /** The outcome of one confirmed batch; all times in milliseconds. */
@@ -321,6 +324,7 @@ export class Agent implements Closable {
 
   private countError(error: unknown): void {
     const code = error instanceof AgentError || error instanceof NetError ? error.code : 'script';
+    this.context.reportFirstError?.(code, this.name, error);
     this.context.scope.emit(this.context.metrics.errors, 1, this.tags ? { ...this.tags, error: code } : { error: code });
   }
 

@@ -2,6 +2,7 @@ import type { VuScope } from '../engine/vu-scope.ts';
 import { createNetModule } from '../net/module.ts';
 import { Agent as AgentBase, type AgentContext } from './agent.ts';
 import { AGENT_ERROR_CODES, AgentError } from './errors.ts';
+import type { FirstErrorReporter } from './first-errors.ts';
 import { agentMetrics } from './metrics.ts';
 import { AGENT_DEFAULTS, resolveAgentOptions, type AgentOptions } from './options.ts';
 import { defaultEventsMessage, defaultIdMessage, defaultIsApproval, defaultIsConfirm, defaultIsRefusal } from './protocol.ts';
@@ -21,9 +22,14 @@ export function agentIdentity(vuId: number, index: number): { name: string; peer
  * Builds what a script gets from `import ... from 'frameload/agent'` for one VU. Agents are owned by
  * the VU, so their connections close when the VU is done or the run ends.
  */
-export function createAgentModule(scope: VuScope) {
+export function createAgentModule(scope: VuScope, reportFirstError?: FirstErrorReporter) {
   const net = createNetModule(scope);
-  const context: AgentContext = { scope, metrics: agentMetrics(scope.metrics), connect: net.connect };
+  const context: AgentContext = {
+    scope,
+    metrics: agentMetrics(scope.metrics),
+    connect: net.connect,
+    ...(reportFirstError === undefined ? {} : { reportFirstError }),
+  };
   let created = 0;
 
   // `new Agent(options)` returns an instance of the one shared class rather than of a subclass per

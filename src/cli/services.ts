@@ -4,6 +4,7 @@ import type { Runtime } from '../engine/runtime.ts';
 import { CheckTree } from '../metrics/checks.ts';
 import type { MetricRegistry } from '../metrics/registry.ts';
 import { describeThresholdStatus, Thresholds } from '../metrics/thresholds/index.ts';
+import { firstErrorReporter } from '../agent/first-errors.ts';
 import { createAgentModule } from '../agent/module.ts';
 import { createNetModule } from '../net/module.ts';
 import { ScriptModules } from '../script/instance.ts';
@@ -41,7 +42,9 @@ export function createRunServices(): RunServices {
     createModules(runtime) {
       const modules = new ScriptModules(runtime);
       modules.register('frameload/net', (vu) => createNetModule(vu));
-      modules.register('frameload/agent', (vu) => createAgentModule(vu));
+      // One reporter per run, shared by the VUs, so each error class is reported once.
+      const reportFirstError = firstErrorReporter(runtime.log);
+      modules.register('frameload/agent', (vu) => createAgentModule(vu, reportFirstError));
       return modules;
     },
   };

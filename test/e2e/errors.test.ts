@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { hostilePeer, type Misbehaviour } from './hostile-peer.ts';
 import { tempDir, writeFiles } from '../helpers.ts';
-import { referenceServer, runAgents, SMOKE, value, type AgentRun } from './helpers.ts';
+import { LOAD_AGENTS, referenceServer, runAgents, SMOKE, value, type AgentRun } from './helpers.ts';
 
 const ERROR_TAGS = ['auth_rejected', 'approval_timeout', 'confirm_timeout', 'connect_refused', 'closed', 'unexpected_eof', 'reset'];
 
@@ -78,6 +78,21 @@ test('closed port is connect_refused', async (t) => {
   const run = await runAgents(t, SMOKE, plain(port));
   assertOneError(run, 'connect_refused');
   assert.equal(value(run, 'agent_connect_failed', 'rate'), 1);
+});
+
+test('fleet reports each error class once', async (t) => {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as { port: number }).port;
+  probe.close();
+  await once(probe, 'close');
+
+  const run = await runAgents(t, LOAD_AGENTS, plain(port, { AGENTS: '5', DURATION: '2s', SEC_PER_BATCH: '0.5', APPROVAL_TIMEOUT: '1s' }));
+  assert.equal(run.code, 99, run.stderr);
+  assert.ok(value(run, 'agent_errors{error:connect_refused}', 'count') >= 5, 'every agent failed to connect');
+  const reports = run.stderr.split('\n').filter((line) => line.includes('first agent error of class'));
+  assert.equal(reports.length, 1, run.stderr);
+  assert.match(reports[0]!, /class connect_refused, from FakeAgent_00000\d: 127\.0\.0\.1:\d+: TCP connect failed: .*ECONNREFUSED/);
 });
 
 const transportCases: Array<[Misbehaviour, string]> = [
