@@ -100,4 +100,6 @@ try {
   await exited(server);
 }
 ratios.sort((x, y) => x - y);
-console.log(`median B / A over ${rounds} rounds: ${ratios[Math.floor(ratios.length / 2)]!.toFixed(3)}`);
+const middle = ratios.length >> 1;
+const median = ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
+console.log(`median B / A over ${rounds} rounds: ${median.toFixed(3)}`);
