@@ -20,6 +20,16 @@ function assertOneError(run: AgentRun, tag: string): void {
   }
 }
 
+/** Returns a loopback port that was free a moment ago and has no listener now. */
+async function closedPort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as { port: number }).port;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
 const plain = (port: number, extra: Record<string, string> = {}) => ({ HOST: `127.0.0.1:${port}`, TLS: 'false', ...extra });
 
 test('wrong token is auth_rejected', async (t) => {
@@ -69,11 +79,7 @@ test('withheld confirm is confirm_timeout', async (t) => {
 });
 
 test('closed port is connect_refused', async (t) => {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as { port: number }).port;
-  probe.close();
-  await once(probe, 'close');
+  const port = await closedPort();
 
   const run = await runAgents(t, SMOKE, plain(port));
   assertOneError(run, 'connect_refused');
@@ -81,11 +87,7 @@ test('closed port is connect_refused', async (t) => {
 });
 
 test('fleet reports each error class once', async (t) => {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as { port: number }).port;
-  probe.close();
-  await once(probe, 'close');
+  const port = await closedPort();
 
   const run = await runAgents(t, LOAD_AGENTS, plain(port, { AGENTS: '5', DURATION: '2s', SEC_PER_BATCH: '0.5', APPROVAL_TIMEOUT: '1s' }));
   assert.equal(run.code, 99, run.stderr);

@@ -29,30 +29,25 @@ test('smoke verifies a private CA', async (t) => {
   assert.doesNotMatch(run.stdout + run.stderr, /verification was OFF/);
 });
 
-test('smoke with the wrong CA fails verification', async (t) => {
-  const server = await agentsTestServer(t);
-  const run = await runAgents(t, SMOKE, {
-    HOST: `127.0.0.1:${server.port}`,
-    CA: join(FIXTURES, 'untrusted-ca.crt'),
-    SERVERNAME: 'agents.test',
+const UNVERIFIED: [string, string, string][] = [
+  ['wrong CA', 'untrusted-ca.crt', 'agents.test'],
+  ['wrong SERVERNAME', 'ca.crt', 'other.test'],
+];
+
+for (const [name, caFile, servername] of UNVERIFIED) {
+  test(`smoke with ${name} fails verification`, async (t) => {
+    const server = await agentsTestServer(t);
+    const run = await runAgents(t, SMOKE, {
+      HOST: `127.0.0.1:${server.port}`,
+      CA: join(FIXTURES, caFile),
+      SERVERNAME: servername,
+    });
+
+    assert.equal(value(run, 'agent_batches_confirmed', 'count'), 0);
+    assert.ok(value(run, 'agent_errors{error:tls_verify}', 'count') >= 1, JSON.stringify(run.metrics.agent_errors));
+    assert.equal(server.stats.batchesConfirmed, 0);
   });
-
-  assert.equal(value(run, 'agent_batches_confirmed', 'count'), 0);
-  assert.ok(value(run, 'agent_errors{error:tls_verify}', 'count') >= 1, JSON.stringify(run.metrics.agent_errors));
-  assert.equal(server.stats.batchesConfirmed, 0);
-});
-
-test('smoke with a wrong SERVERNAME fails verification', async (t) => {
-  const server = await agentsTestServer(t);
-  const run = await runAgents(t, SMOKE, {
-    HOST: `127.0.0.1:${server.port}`,
-    CA: join(FIXTURES, 'ca.crt'),
-    SERVERNAME: 'other.test',
-  });
-
-  assert.equal(value(run, 'agent_batches_confirmed', 'count'), 0);
-  assert.ok(value(run, 'agent_errors{error:tls_verify}', 'count') >= 1, JSON.stringify(run.metrics.agent_errors));
-});
+}
 
 const README = join(ROOT, 'README.md');
 const INVALID: [Record<string, string>, string][] = [
