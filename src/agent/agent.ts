@@ -18,7 +18,7 @@ export interface AgentContext {
   readonly metrics: AgentMetrics;
   /** `frameload/net`'s connect for the same VU. */
   readonly connect: (address: string, options: ConnectOptions) => Promise<Connection>;
-  /** Reports the first error of each class in the run; absent outside the engine. */
+  /** Reporter of the first error of each class in the run. Absent outside the engine. */
   readonly reportFirstError?: FirstErrorReporter;
 }
 

@@ -39,7 +39,7 @@ class SleeperList {
     this.last = sleeper;
   }
 
-  /** Unlinks a sleep; does nothing when it is no longer in the list. */
+  /** Unlinks a sleep, or does nothing when it is no longer in the list. */
   remove(sleeper: Sleeper): void {
     if (sleeper.prev === null && this.first !== sleeper) return;
     if (sleeper.prev !== null) sleeper.prev.next = sleeper.next;

@@ -12,7 +12,8 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  * V8 changes how that field is stored and discards the optimised code of Node's timer functions, so
  * they compile again. Whole milliseconds keep every timer in one shape. Node's timers have
  * millisecond resolution, so rounding up loses nothing. They count from the event loop's cached
- * time and can still fire up to about 1 ms early; callers that must not wake early check the time.
+ * time, so they can still fire up to about 1 ms early. Callers that must not wake early check the
+ * time again when the timer fires.
  */
 export function timerDelay(ms: number): number {
   return ms > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : Math.ceil(ms);

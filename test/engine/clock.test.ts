@@ -14,7 +14,7 @@ test('abort wakes every sleep on the signal', async () => {
   const controller = new AbortController();
   const started = performance.now();
   const sleeps = [1, 2, 3].map((i) => realClock.sleepUntil(started + i * 10_000, controller.signal));
-  // Short sleeps end before the abort, between long ones: they leave the list, and the long ones
+  // Short sleeps between long ones end before the abort. They leave the list, and the long ones
   // must still be woken.
   const short = [5, 10].map((ms) => realClock.sleepUntil(started + ms, controller.signal));
   sleeps.push(realClock.sleepUntil(started + 40_000, controller.signal));
